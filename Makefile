@@ -1,0 +1,51 @@
+# graphsvc: `make run` serves the demo, `make test` runs everything CI runs.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DATA ?= $(CURDIR)/.data
+export GRAPHSVC_STORE ?= sqlite:///$(DATA)/graphsvc.db
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test check lint typecheck unit bench schema clean install
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+## run: set up, load the demo portfolio into the embedded store if it is empty, serve
+run: $(STAMP)
+	$(BIN)/graphsvc demo --if-empty
+	$(BIN)/graphsvc serve --host $(HOST) --port $(PORT)
+
+## test: lint, type checks and the whole test suite
+test: $(STAMP) lint typecheck
+	$(BIN)/python -m pytest
+
+## check: the quick local loop (lint, types, tests not marked slow)
+check: $(STAMP) lint typecheck
+	$(BIN)/python -m pytest -m "not slow" -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check graphsvc tests bench
+	$(BIN)/ruff format --check graphsvc tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+## bench: every benchmark under bench/, results to bench/results/
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+## schema: regenerate the files under schema/ from the model
+schema: $(STAMP)
+	$(BIN)/python -m graphsvc.model.jsonschema > schema/interchange.schema.json
+
+clean:
+	rm -rf $(VENV) .data .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,53 @@
+"""The graph model: vocabulary, records and their validation (DESIGN.md section 2)."""
+
+from graphsvc.model.records import Node, Relation, RelationKey
+from graphsvc.model.schema import (
+    LIST_NAMES,
+    NODE_FIELDS,
+    OWNED_KINDS,
+    RELATION_ENDPOINTS,
+    RELATION_FIELDS,
+    AccountStatus,
+    Approach,
+    AssignmentRole,
+    Attitude,
+    BuyingRole,
+    CommitteeKind,
+    CommitteeRole,
+    Field,
+    InfluenceKind,
+    InfluencerKind,
+    NodeKind,
+    RelationType,
+    TeamRole,
+)
+from graphsvc.model.validation import EMPTY_GRAPH, ExistingGraph, check_graph, parse_node, parse_relation
+
+__all__ = [
+    "EMPTY_GRAPH",
+    "LIST_NAMES",
+    "NODE_FIELDS",
+    "OWNED_KINDS",
+    "RELATION_ENDPOINTS",
+    "RELATION_FIELDS",
+    "AccountStatus",
+    "Approach",
+    "AssignmentRole",
+    "Attitude",
+    "BuyingRole",
+    "CommitteeKind",
+    "CommitteeRole",
+    "ExistingGraph",
+    "Field",
+    "InfluenceKind",
+    "InfluencerKind",
+    "Node",
+    "NodeKind",
+    "Relation",
+    "RelationKey",
+    "RelationType",
+    "TeamRole",
+    "check_graph",
+    "parse_node",
+    "parse_relation",
+]

@@ -1,0 +1,143 @@
+"""The ``GraphStore`` protocol every store implements, and its result types.
+
+Stores hold the graph and enforce every integrity rule of the model on every
+write (through ``graphsvc.model``); analyses and the API only ever talk to
+this protocol. The contract tests in ``tests/store`` run against each store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import IO, Any, Generic, Protocol, TypeVar
+
+from graphsvc.model import Node, NodeKind, Relation, RelationKey, RelationType
+
+__all__ = ["GraphStore", "ImportMode", "Page", "Progress", "WriteResult"]
+
+T = TypeVar("T")
+Progress = Callable[[int], None]
+"""Called with the number of records written since the last call."""
+
+
+class ImportMode(StrEnum):
+    MERGE = "merge"
+    """Upsert by id (nodes) and by (type, from, to) (relations); keep everything else."""
+    REPLACE = "replace"
+    """The document becomes the whole graph."""
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of a listing; pass ``next_after`` as ``after`` for the next (None: last page)."""
+
+    items: list[T]
+    next_after: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    """What a write did: record counts and the accounts whose revision it moved."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    accounts: tuple[str, ...] = field(default_factory=tuple)
+    revision: int = 0
+
+
+class GraphStore(Protocol):
+    """A graph store. Every write is one transaction: all or nothing."""
+
+    url: str
+
+    def close(self) -> None: ...
+
+    def health(self) -> Mapping[str, Any]:
+        """Cheap liveness facts (``ok``, ``store``, counts); raises ``StoreUnavailable`` when down."""
+        ...
+
+    # reads
+    def get_node(self, node_id: str) -> Node: ...
+
+    def nodes_by_id(self, ids: Collection[str]) -> Mapping[str, Node]: ...
+
+    def list_nodes(
+        self,
+        kind: NodeKind | None = None,
+        *,
+        account: str | None = None,
+        where: Mapping[str, Any] | None = None,
+        name_contains: str | None = None,
+        after: str | None = None,
+        limit: int = 100,
+    ) -> Page[Node]: ...
+
+    def count_nodes(
+        self,
+        kind: NodeKind | None = None,
+        *,
+        account: str | None = None,
+        where: Mapping[str, Any] | None = None,
+        name_contains: str | None = None,
+    ) -> int: ...
+
+    def get_relation(self, rtype: RelationType | str, source: str, target: str) -> Relation: ...
+
+    def list_relations(
+        self,
+        rtype: RelationType | None = None,
+        *,
+        source: str | None = None,
+        target: str | None = None,
+        after: RelationKey | None = None,
+        limit: int = 100,
+    ) -> Page[Relation]: ...
+
+    def people_at_sites(self, site_ids: Collection[str]) -> Sequence[Node]: ...
+
+    def reports_to_above(self, ids: Collection[str]) -> Iterable[tuple[str, str]]: ...
+
+    def revision(self) -> int:
+        """The store's revision: moves on every write that changed something."""
+        ...
+
+    def account_revision(self, account_id: str) -> int:
+        """Moves on every write that touches the account's influence graph (0: never written)."""
+        ...
+
+    def export_to(self, fp: IO[str]) -> int:
+        """Write the whole graph as one consistent graphsvc/1 document; return the record count."""
+        ...
+
+    # writes
+    def create_node(self, kind: NodeKind | str, record: Mapping[str, Any]) -> Node: ...
+
+    def update_node(self, node_id: str, changes: Mapping[str, Any]) -> Node:
+        """Set the given properties; a ``None`` value removes an optional one."""
+        ...
+
+    def delete_node(self, node_id: str, *, cascade: bool = False) -> WriteResult:
+        """Delete a node and every relation at it.
+
+        An account that still owns sites, people or committees, or a site
+        where people work, is refused (``Conflict``) unless ``cascade``: then
+        the account's records go with it, and people lose their ``site``.
+        """
+        ...
+
+    def create_relation(self, record: Mapping[str, Any]) -> Relation: ...
+
+    def update_relation(
+        self, rtype: RelationType | str, source: str, target: str, changes: Mapping[str, Any]
+    ) -> Relation: ...
+
+    def delete_relation(self, rtype: RelationType | str, source: str, target: str) -> WriteResult: ...
+
+    def import_document(
+        self, raw: Any, mode: ImportMode = ImportMode.MERGE, progress: Progress | None = None
+    ) -> WriteResult:
+        """Validate a decoded graphsvc/1 document against the store and write it, all or nothing."""
+        ...

@@ -1,0 +1,627 @@
+"""The embedded store: one SQLite file (stdlib ``sqlite3``), WAL, one transaction per write.
+
+Layout: ``nodes(id, kind, account, name, props)`` and
+``relations(type, source, target, props)`` with the properties as canonical
+JSON; ``revisions(account, revision)``; ``meta``. Writes take the write lock
+first (``BEGIN IMMEDIATE``) and validate inside the transaction, so two
+processes writing the same file can never both pass a check the other breaks.
+Every SQL statement of graphsvc lives in this module.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+from graphsvc.errors import Conflict, InvalidInput, NotFound, Problem, StoreUnavailable
+from graphsvc.interchange import GraphDocument, check_document, write_document
+from graphsvc.model import (
+    LIST_NAMES,
+    NODE_FIELDS,
+    Node,
+    NodeKind,
+    Relation,
+    RelationKey,
+    RelationType,
+    check_graph,
+    parse_node,
+    parse_relation,
+)
+from graphsvc.store.base import ImportMode, Page, Progress, WriteResult
+
+__all__ = ["SqliteStore"]
+
+SCHEMA_VERSION = 1
+_CHUNK = 5000
+_T = TypeVar("_T")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS nodes (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, account TEXT, name TEXT NOT NULL, props TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS nodes_kind ON nodes (kind, id);
+CREATE INDEX IF NOT EXISTS nodes_account ON nodes (account, kind, id);
+CREATE TABLE IF NOT EXISTS relations (
+    type TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL, props TEXT NOT NULL,
+    PRIMARY KEY (type, source, target)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS relations_source ON relations (source, type);
+CREATE INDEX IF NOT EXISTS relations_target ON relations (target, type);
+CREATE TABLE IF NOT EXISTS revisions (account TEXT PRIMARY KEY, revision INTEGER NOT NULL) WITHOUT ROWID;
+INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1'), ('revision', '0');
+"""
+
+# The accounts whose influence graph holds any node of the temp table _ids
+# (DESIGN.md section 2): the node's own account; accounts it INFLUENCES or
+# sits in a committee of; and for members, their assigned accounts and the
+# accounts of what they cover, know or sit in.
+_TOUCHING = """
+WITH x AS (SELECT id FROM temp._ids),
+mem AS (SELECT n.id FROM nodes n JOIN x ON n.id = x.id WHERE n.kind = 'member'),
+nb AS (
+    SELECT r.target AS id FROM mem JOIN relations r
+    ON r.source = mem.id AND r.type IN ('COVERS', 'KNOWS', 'MEMBER_OF')
+),
+near AS (SELECT id FROM x UNION SELECT id FROM nb)
+SELECT n.account FROM nodes n JOIN near ON n.id = near.id WHERE n.account IS NOT NULL
+UNION SELECT n.id FROM nodes n JOIN x ON n.id = x.id WHERE n.kind = 'account'
+UNION SELECT t.account FROM near
+    JOIN relations r ON r.source = near.id AND r.type IN ('INFLUENCES', 'MEMBER_OF')
+    JOIN nodes t ON t.id = r.target WHERE t.account IS NOT NULL
+UNION SELECT r.target FROM mem JOIN relations r ON r.source = mem.id AND r.type = 'ASSIGNED_TO'
+"""
+
+_REPORTS_ABOVE = """
+WITH RECURSIVE up(id) AS (
+    SELECT id FROM temp._ids
+    UNION SELECT r.target FROM relations r JOIN up ON r.source = up.id AND r.type = 'REPORTS_TO'
+)
+SELECT r.source, r.target FROM relations r JOIN up ON r.source = up.id AND r.type = 'REPORTS_TO'
+"""
+
+
+def _canonical(props: Mapping[str, Any]) -> str:
+    return json.dumps(props, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _node(row: sqlite3.Row | tuple[Any, ...]) -> Node:
+    return Node(NodeKind(row[0]), row[1], json.loads(row[2]))
+
+
+def _relation(row: sqlite3.Row | tuple[Any, ...]) -> Relation:
+    return Relation(RelationType(row[0]), row[1], row[2], json.loads(row[3]))
+
+
+def _chunks(items: Sequence[_T], size: int = _CHUNK) -> Iterator[Sequence[_T]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _rtype(rtype: RelationType | str) -> RelationType:
+    try:
+        return RelationType(rtype)
+    except ValueError:
+        raise InvalidInput(f"relation type must be one of {', '.join(RelationType)}, not {rtype!r}") from None
+
+
+class SqliteStore:
+    """The embedded ``GraphStore`` on one SQLite file; safe to share between threads and processes."""
+
+    def __init__(self, path: str | Path) -> None:
+        if str(path) in ("", ":memory:"):
+            raise InvalidInput("the embedded store needs a file path: sqlite:///path/to/graphsvc.db")
+        self.path = Path(path)
+        self.url = f"sqlite:///{self.path}"
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._closed = False
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot create the folder of {self.path}: {exc.strerror}") from None
+        with self._errors():
+            conn = self._conn()
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise StoreUnavailable(
+                    f"{self.path} was written by a newer graphsvc (store schema {version}); upgrade graphsvc"
+                )
+            if version < SCHEMA_VERSION:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    conn.executescript(_SCHEMA + f"PRAGMA user_version = {SCHEMA_VERSION};")
+                except BaseException:
+                    conn.rollback()
+                    raise
+
+    # -- connections and transactions -------------------------------------------------
+
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            if self._closed:
+                raise StoreUnavailable(f"the store {self.url} is closed")
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30.0)
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA temp_store = MEMORY")
+            conn.execute("PRAGMA cache_size = -65536")
+            conn.create_function("casefold", 1, lambda s: s.casefold() if isinstance(s, str) else s, deterministic=True)
+            conn.execute("CREATE TEMP TABLE IF NOT EXISTS _ids (id TEXT PRIMARY KEY)")
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()
+
+    def __enter__(self) -> SqliteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            text = str(exc)
+            if "locked" in text or "busy" in text:
+                raise StoreUnavailable(
+                    f"the store {self.path} is busy: another process held its write lock for over 30 s; try again"
+                ) from None
+            if "readonly" in text or "read-only" in text:
+                raise StoreUnavailable(f"the store {self.path} is read-only; check the file's permissions") from None
+            if "disk" in text or "full" in text:
+                raise StoreUnavailable(f"the store {self.path} cannot be written: {text}") from None
+            raise StoreUnavailable(f"the store {self.path} failed: {text}") from None
+        except sqlite3.DatabaseError as exc:
+            raise StoreUnavailable(f"{self.path} is not a usable graphsvc store: {exc}") from None
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction holding the write lock from the start."""
+        with self._errors():
+            conn = self._conn()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction: one consistent snapshot for everything read inside it."""
+        with self._errors():
+            conn = self._conn()
+            if conn.in_transaction:
+                yield conn
+                return
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                conn.execute("COMMIT")
+
+    def _fill_ids(self, conn: sqlite3.Connection, ids: Iterable[str]) -> None:
+        conn.execute("DELETE FROM temp._ids")
+        conn.executemany("INSERT OR IGNORE INTO temp._ids (id) VALUES (?)", ((i,) for i in ids))
+
+    # -- reads -------------------------------------------------------------------------
+
+    def health(self) -> Mapping[str, Any]:
+        with self._read() as conn:
+            nodes = conn.execute("SELECT count(*) FROM nodes").fetchone()[0]
+            relations = conn.execute("SELECT count(*) FROM relations").fetchone()[0]
+        return {"ok": True, "store": "sqlite", "nodes": nodes, "relations": relations, "revision": self.revision()}
+
+    def get_node(self, node_id: str) -> Node:
+        found = self.nodes_by_id([node_id])
+        if node_id not in found:
+            raise NotFound(f"no node has the id '{node_id}'")
+        return found[node_id]
+
+    def nodes_by_id(self, ids: Collection[str]) -> Mapping[str, Node]:
+        out: dict[str, Node] = {}
+        wanted = [i for i in ids if isinstance(i, str)]
+        with self._read() as conn:
+            for chunk in _chunks(wanted):
+                marks = ",".join("?" * len(chunk))
+                for row in conn.execute(f"SELECT kind, id, props FROM nodes WHERE id IN ({marks})", chunk):
+                    out[row[1]] = _node(row)
+        return out
+
+    def _node_filter(
+        self,
+        kind: NodeKind | None,
+        account: str | None,
+        where: Mapping[str, Any] | None,
+        name_contains: str | None,
+    ) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if kind is not None:
+            clauses.append("kind = ?")
+            params.append(str(NodeKind(kind)))
+        if account is not None:
+            clauses.append("account = ?")
+            params.append(account)
+        if where:
+            if kind is None:
+                raise InvalidInput("filtering on properties needs a node kind")
+            fields = {f.name: f for f in NODE_FIELDS[NodeKind(kind)]}
+            for name, value in where.items():
+                field = fields.get(name)
+                if field is None or name in ("name", "account", "notes"):
+                    raise InvalidInput(f"cannot filter {kind} on {name!r}; use one of {', '.join(fields)}")
+                if field.type in ("enum_list", "text_list"):
+                    clauses.append("EXISTS (SELECT 1 FROM json_each(props, ?) WHERE value = ?)")
+                else:
+                    clauses.append("json_extract(props, ?) = ?")
+                params.extend([f"$.{name}", value])
+        if name_contains:
+            clauses.append("instr(casefold(name), ?) > 0")
+            params.append(name_contains.casefold())
+        return (" AND ".join(clauses) or "1"), params
+
+    def list_nodes(
+        self,
+        kind: NodeKind | None = None,
+        *,
+        account: str | None = None,
+        where: Mapping[str, Any] | None = None,
+        name_contains: str | None = None,
+        after: str | None = None,
+        limit: int = 100,
+    ) -> Page[Node]:
+        sql, params = self._node_filter(kind, account, where, name_contains)
+        if after is not None:
+            sql += " AND id > ?"
+            params.append(after)
+        with self._read() as conn:
+            rows = conn.execute(
+                f"SELECT kind, id, props FROM nodes WHERE {sql} ORDER BY id LIMIT ?", [*params, limit + 1]
+            ).fetchall()
+        items = [_node(r) for r in rows[:limit]]
+        return Page(items, items[-1].id if len(rows) > limit else None)
+
+    def count_nodes(
+        self,
+        kind: NodeKind | None = None,
+        *,
+        account: str | None = None,
+        where: Mapping[str, Any] | None = None,
+        name_contains: str | None = None,
+    ) -> int:
+        sql, params = self._node_filter(kind, account, where, name_contains)
+        with self._read() as conn:
+            return int(conn.execute(f"SELECT count(*) FROM nodes WHERE {sql}", params).fetchone()[0])
+
+    def get_relation(self, rtype: RelationType | str, source: str, target: str) -> Relation:
+        rt = _rtype(rtype)
+        with self._read() as conn:
+            row = conn.execute(
+                "SELECT type, source, target, props FROM relations WHERE type = ? AND source = ? AND target = ?",
+                (str(rt), source, target),
+            ).fetchone()
+        if row is None:
+            raise NotFound(f"no {rt} relation from '{source}' to '{target}'")
+        return _relation(row)
+
+    def list_relations(
+        self,
+        rtype: RelationType | None = None,
+        *,
+        source: str | None = None,
+        target: str | None = None,
+        after: RelationKey | None = None,
+        limit: int = 100,
+    ) -> Page[Relation]:
+        clauses, params = [], []
+        for column, value in (("type", rtype and str(_rtype(rtype))), ("source", source), ("target", target)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        if after is not None:
+            clauses.append("(type, source, target) > (?, ?, ?)")
+            params.extend(str(a) for a in after)
+        sql = " AND ".join(clauses) or "1"
+        with self._read() as conn:
+            rows = conn.execute(
+                f"SELECT type, source, target, props FROM relations WHERE {sql} ORDER BY type, source, target LIMIT ?",
+                [*params, limit + 1],
+            ).fetchall()
+        items = [_relation(r) for r in rows[:limit]]
+        return Page(items, items[-1].key if len(rows) > limit else None)
+
+    def people_at_sites(self, site_ids: Collection[str]) -> Sequence[Node]:
+        out: list[Node] = []
+        with self._read() as conn:
+            for chunk in _chunks(list(site_ids)):
+                marks = ",".join("?" * len(chunk))
+                rows = conn.execute(
+                    "SELECT kind, id, props FROM nodes WHERE kind = 'person' "
+                    f"AND json_extract(props, '$.site') IN ({marks})",
+                    chunk,
+                )
+                out.extend(_node(r) for r in rows)
+        return out
+
+    def reports_to_above(self, ids: Collection[str]) -> Iterable[tuple[str, str]]:
+        with self._read() as conn:
+            self._fill_ids(conn, ids)
+            return [(r[0], r[1]) for r in conn.execute(_REPORTS_ABOVE)]
+
+    def revision(self) -> int:
+        with self._read() as conn:
+            return int(conn.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()[0])
+
+    def account_revision(self, account_id: str) -> int:
+        with self._read() as conn:
+            row = conn.execute("SELECT revision FROM revisions WHERE account = ?", (account_id,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def _iter_nodes(self, conn: sqlite3.Connection) -> Iterator[Node]:
+        for kind in LIST_NAMES.values():
+            cursor = conn.execute("SELECT kind, id, props FROM nodes WHERE kind = ? ORDER BY id", (str(kind),))
+            while rows := cursor.fetchmany(1000):
+                yield from (_node(r) for r in rows)
+
+    def _iter_relations(self, conn: sqlite3.Connection) -> Iterator[Relation]:
+        cursor = conn.execute("SELECT type, source, target, props FROM relations ORDER BY type, source, target")
+        while rows := cursor.fetchmany(1000):
+            yield from (_relation(r) for r in rows)
+
+    def export_to(self, fp: IO[str]) -> int:
+        with self._read() as conn:
+            return write_document(fp, self._iter_nodes(conn), self._iter_relations(conn))
+
+    # -- writes ------------------------------------------------------------------------
+
+    def _touching(self, conn: sqlite3.Connection, ids: Iterable[str]) -> set[str]:
+        self._fill_ids(conn, ids)
+        return {r[0] for r in conn.execute(_TOUCHING)}
+
+    def _bump(self, conn: sqlite3.Connection, accounts: set[str]) -> int:
+        revision = int(conn.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()[0]) + 1
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'revision'", (str(revision),))
+        conn.executemany(
+            "INSERT INTO revisions (account, revision) VALUES (?, ?) "
+            "ON CONFLICT (account) DO UPDATE SET revision = excluded.revision",
+            ((a, revision) for a in sorted(accounts)),
+        )
+        return revision
+
+    def _check(self, nodes: list[tuple[str, Node]], relations: list[tuple[str, Relation]]) -> None:
+        problems = check_graph(nodes, relations, self)
+        if problems:
+            raise InvalidInput(problems)
+
+    def _put_nodes(self, conn: sqlite3.Connection, nodes: Iterable[Node]) -> None:
+        conn.executemany(
+            "INSERT INTO nodes (id, kind, account, name, props) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET account = excluded.account, name = excluded.name, "
+            "props = excluded.props",
+            ((n.id, str(n.kind), n.account, n.name, _canonical(n.props)) for n in nodes),
+        )
+
+    def _put_relations(self, conn: sqlite3.Connection, relations: Iterable[Relation]) -> None:
+        conn.executemany(
+            "INSERT INTO relations (type, source, target, props) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (type, source, target) DO UPDATE SET props = excluded.props",
+            ((str(r.type), r.source, r.target, _canonical(r.props)) for r in relations),
+        )
+
+    def create_node(self, kind: NodeKind | str, record: Mapping[str, Any]) -> Node:
+        try:
+            node_kind = NodeKind(kind)
+        except ValueError:
+            raise InvalidInput(f"node kind must be one of {', '.join(NodeKind)}, not {kind!r}") from None
+        node = self._parse_node(node_kind, record, f"{node_kind} '{record.get('id')}'")
+        with self._write() as conn:
+            if conn.execute("SELECT kind FROM nodes WHERE id = ?", (node.id,)).fetchone():
+                raise Conflict(f"the id '{node.id}' is already taken; choose another id or update that record")
+            self._check([(f"{node_kind} '{node.id}'", node)], [])
+            self._put_nodes(conn, [node])
+            self._bump(conn, self._touching(conn, [node.id]))
+        return node
+
+    def _parse_node(self, kind: NodeKind, record: Mapping[str, Any], where: str) -> Node:
+        problems: list[Problem] = []
+        node = parse_node(kind, record, where, problems)
+        if node is None:
+            raise InvalidInput(problems)
+        return node
+
+    def update_node(self, node_id: str, changes: Mapping[str, Any]) -> Node:
+        if "id" in changes and changes["id"] != node_id:
+            raise InvalidInput(f"{node_id}: the id of a record cannot change; create a new record instead")
+        with self._write() as conn:
+            old = self.get_node(node_id)
+            record = {"id": node_id, **old.props}
+            for name, value in changes.items():
+                if value is None:
+                    record.pop(name, None)
+                else:
+                    record[name] = value
+            where = f"{old.kind} '{node_id}'"
+            node = self._parse_node(old.kind, record, where)
+            if node == old:
+                return old
+            self._check([(where, node)], [])
+            before = self._touching(conn, [node_id])
+            self._put_nodes(conn, [node])
+            self._bump(conn, before | self._touching(conn, [node_id]))
+        return node
+
+    def delete_node(self, node_id: str, *, cascade: bool = False) -> WriteResult:
+        with self._write() as conn:
+            node = self.get_node(node_id)
+            doomed = [node_id]
+            if node.kind == NodeKind.ACCOUNT:
+                owned = conn.execute(
+                    "SELECT kind, count(*) FROM nodes WHERE account = ? GROUP BY kind ORDER BY kind", (node_id,)
+                ).fetchall()
+                if owned and not cascade:
+                    what = ", ".join(f"{n} {k}(s)" for k, n in owned)
+                    raise Conflict(f"account '{node_id}' still owns {what}; delete them first, or delete with cascade")
+                doomed += [r[0] for r in conn.execute("SELECT id FROM nodes WHERE account = ?", (node_id,))]
+            touched = self._touching(conn, doomed)
+            if node.kind == NodeKind.SITE:
+                people = self.people_at_sites([node_id])
+                if people and not cascade:
+                    raise Conflict(
+                        f"site '{node_id}' is the site of {len(people)} person(s) (e.g. '{people[0].id}'); "
+                        "move them first, or delete with cascade to clear their site"
+                    )
+                self._put_nodes(
+                    conn, [Node(p.kind, p.id, {k: v for k, v in p.props.items() if k != "site"}) for p in people]
+                )
+            self._fill_ids(conn, doomed)
+            rels = conn.execute(
+                "DELETE FROM relations WHERE source IN (SELECT id FROM temp._ids) "
+                "OR target IN (SELECT id FROM temp._ids)"
+            ).rowcount
+            conn.execute("DELETE FROM nodes WHERE id IN (SELECT id FROM temp._ids)")
+            revision = self._bump(conn, touched)
+        return WriteResult(deleted=len(doomed) + rels, accounts=tuple(sorted(touched)), revision=revision)
+
+    def create_relation(self, record: Mapping[str, Any]) -> Relation:
+        rel = self._parse_relation(record)
+        with self._write() as conn:
+            if conn.execute(
+                "SELECT 1 FROM relations WHERE type = ? AND source = ? AND target = ?",
+                (str(rel.type), rel.source, rel.target),
+            ).fetchone():
+                raise Conflict(f"a {rel.label()} relation exists already; update it instead")
+            self._check([], [(rel.label(), rel)])
+            self._put_relations(conn, [rel])
+            self._bump(conn, self._touching(conn, [rel.source, rel.target]))
+        return rel
+
+    def _parse_relation(self, record: Mapping[str, Any]) -> Relation:
+        problems: list[Problem] = []
+        rel = parse_relation(record, "relation", problems)
+        if rel is None:
+            raise InvalidInput(problems)
+        return rel
+
+    def update_relation(
+        self, rtype: RelationType | str, source: str, target: str, changes: Mapping[str, Any]
+    ) -> Relation:
+        rt = _rtype(rtype)
+        for name in ("type", "from", "to"):
+            if name in changes:
+                raise InvalidInput(f"{rt} {source} -> {target}: {name} cannot change; delete and create instead")
+        with self._write() as conn:
+            old = self.get_relation(rt, source, target)
+            record = old.to_dict()
+            for name, value in changes.items():
+                if value is None:
+                    record.pop(name, None)
+                else:
+                    record[name] = value
+            rel = self._parse_relation(record)
+            if rel == old:
+                return old
+            self._put_relations(conn, [rel])
+            self._bump(conn, self._touching(conn, [source, target]))
+        return rel
+
+    def delete_relation(self, rtype: RelationType | str, source: str, target: str) -> WriteResult:
+        rt = _rtype(rtype)
+        with self._write() as conn:
+            self.get_relation(rt, source, target)
+            touched = self._touching(conn, [source, target])
+            conn.execute(
+                "DELETE FROM relations WHERE type = ? AND source = ? AND target = ?", (str(rt), source, target)
+            )
+            revision = self._bump(conn, touched)
+        return WriteResult(deleted=1, accounts=tuple(sorted(touched)), revision=revision)
+
+    def import_document(
+        self, raw: Any, mode: ImportMode = ImportMode.MERGE, progress: Progress | None = None
+    ) -> WriteResult:
+        mode = ImportMode(mode)
+        with self._write() as conn:
+            if mode == ImportMode.REPLACE:
+                doc = check_document(raw)
+                return self._replace(conn, doc, progress)
+            doc = check_document(raw, self)
+            return self._merge(conn, doc, progress)
+
+    def _replace(self, conn: sqlite3.Connection, doc: GraphDocument, progress: Progress | None) -> WriteResult:
+        before = {r[0] for r in conn.execute("SELECT id FROM nodes WHERE kind = 'account'")}
+        deleted = conn.execute("DELETE FROM relations").rowcount + conn.execute("DELETE FROM nodes").rowcount
+        self._write_all(conn, doc.nodes, doc.relations, progress)
+        accounts = before | {n.id for n in doc.nodes if n.kind == NodeKind.ACCOUNT}
+        revision = self._bump(conn, accounts)
+        return WriteResult(created=len(doc), deleted=deleted, accounts=tuple(sorted(accounts)), revision=revision)
+
+    def _write_all(
+        self, conn: sqlite3.Connection, nodes: Sequence[Node], relations: Sequence[Relation], progress: Progress | None
+    ) -> None:
+        for chunk in _chunks(nodes):
+            self._put_nodes(conn, chunk)
+            if progress:
+                progress(len(chunk))
+        for rchunk in _chunks(relations):
+            self._put_relations(conn, rchunk)
+            if progress:
+                progress(len(rchunk))
+
+    def _merge(self, conn: sqlite3.Connection, doc: GraphDocument, progress: Progress | None) -> WriteResult:
+        stored = self.nodes_by_id([n.id for n in doc.nodes])
+        nodes = [n for n in doc.nodes if stored.get(n.id) != n]
+        created = sum(1 for n in nodes if n.id not in stored)
+        old_rel = self._relations_by_key([r.key for r in doc.relations])
+        relations = [r for r in doc.relations if old_rel.get(r.key) != r]
+        created += sum(1 for r in relations if r.key not in old_rel)
+        changed = len(nodes) + len(relations)
+        if not changed:
+            return WriteResult(unchanged=len(doc), revision=self.revision())
+        ids = {n.id for n in nodes} | {e for r in relations for e in (r.source, r.target)}
+        touched = self._touching(conn, ids) if stored else set()
+        self._write_all(conn, nodes, relations, progress)
+        touched |= self._touching(conn, ids)
+        revision = self._bump(conn, touched)
+        return WriteResult(
+            created=created,
+            updated=changed - created,
+            unchanged=len(doc) - changed,
+            accounts=tuple(sorted(touched)),
+            revision=revision,
+        )
+
+    def _relations_by_key(self, keys: Sequence[RelationKey]) -> dict[RelationKey, Relation]:
+        conn = self._conn()
+        if not keys or not conn.execute("SELECT 1 FROM relations LIMIT 1").fetchone():
+            return {}
+        out: dict[RelationKey, Relation] = {}
+        for chunk in _chunks(keys, 300):
+            values = ",".join(["(?, ?, ?)"] * len(chunk))
+            params = [str(p) for key in chunk for p in key]
+            rows = conn.execute(
+                f"SELECT type, source, target, props FROM relations WHERE (type, source, target) IN (VALUES {values})",
+                params,
+            )
+            for row in rows:
+                rel = _relation(row)
+                out[rel.key] = rel
+        return out
