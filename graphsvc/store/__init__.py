@@ -10,9 +10,18 @@ import os
 from pathlib import Path
 
 from graphsvc.errors import InvalidInput
-from graphsvc.store.base import GraphStore, ImportMode, Page, Progress, WriteResult
+from graphsvc.store.base import AccountRecords, GraphStore, ImportMode, Page, Progress, WriteResult
 
-__all__ = ["GraphStore", "ImportMode", "Page", "Progress", "WriteResult", "default_store_url", "open_store"]
+__all__ = [
+    "AccountRecords",
+    "GraphStore",
+    "ImportMode",
+    "Page",
+    "Progress",
+    "WriteResult",
+    "default_store_url",
+    "open_store",
+]
 
 ENV_STORE = "GRAPHSVC_STORE"
 

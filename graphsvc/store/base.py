@@ -14,7 +14,7 @@ from typing import IO, Any, Generic, Protocol, TypeVar
 
 from graphsvc.model import Node, NodeKind, Relation, RelationKey, RelationType
 
-__all__ = ["GraphStore", "ImportMode", "Page", "Progress", "WriteResult"]
+__all__ = ["AccountRecords", "GraphStore", "ImportMode", "Page", "Progress", "WriteResult"]
 
 T = TypeVar("T")
 Progress = Callable[[int], None]
@@ -46,6 +46,21 @@ class WriteResult:
     deleted: int = 0
     accounts: tuple[str, ...] = field(default_factory=tuple)
     revision: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRecords:
+    """An account's influence-graph records as of one revision, read in one snapshot.
+
+    ``nodes`` and ``relations`` hold at least every record of the account's
+    influence graph (DESIGN.md section 2); the analysis layer applies the
+    exact definition, so a store may hand over a little more.
+    """
+
+    account: Node
+    revision: int
+    nodes: list[Node]
+    relations: list[Relation]
 
 
 class GraphStore(Protocol):
@@ -106,6 +121,10 @@ class GraphStore(Protocol):
 
     def account_revision(self, account_id: str) -> int:
         """Moves on every write that touches the account's influence graph (0: never written)."""
+        ...
+
+    def account_records(self, account_id: str) -> AccountRecords:
+        """The records of the account's influence graph; ``NotFound`` when no such account."""
         ...
 
     def export_to(self, fp: IO[str]) -> int:

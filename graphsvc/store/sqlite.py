@@ -32,7 +32,7 @@ from graphsvc.model import (
     parse_node,
     parse_relation,
 )
-from graphsvc.store.base import ImportMode, Page, Progress, WriteResult
+from graphsvc.store.base import AccountRecords, ImportMode, Page, Progress, WriteResult
 
 __all__ = ["SqliteStore"]
 
@@ -83,6 +83,29 @@ WITH RECURSIVE up(id) AS (
     UNION SELECT r.target FROM relations r JOIN up ON r.source = up.id AND r.type = 'REPORTS_TO'
 )
 SELECT r.source, r.target FROM relations r JOIN up ON r.source = up.id AND r.type = 'REPORTS_TO'
+"""
+
+
+# The influence graph's node set of account ?1 (DESIGN.md section 2) into temp._g.
+_ACCOUNT_NODES = """
+WITH level0 AS (SELECT id FROM nodes WHERE account = ?1),
+level1 AS (
+    SELECT r.source AS id FROM level0 JOIN relations r
+    ON r.target = level0.id AND r.type IN ('INFLUENCES', 'MEMBER_OF')
+),
+near AS (SELECT id FROM level0 UNION SELECT id FROM level1),
+team AS (
+    SELECT r.source AS id FROM near JOIN relations r
+    ON r.target = near.id AND r.type IN ('COVERS', 'KNOWS', 'MEMBER_OF')
+    UNION SELECT source FROM relations WHERE target = ?1 AND type = 'ASSIGNED_TO'
+)
+INSERT OR IGNORE INTO temp._g (id) SELECT id FROM near UNION SELECT id FROM team
+"""
+
+_ACCOUNT_RELATIONS = """
+SELECT r.type, r.source, r.target, r.props FROM temp._g g
+JOIN relations r ON r.source = g.id
+WHERE r.target IN (SELECT id FROM temp._g) OR (r.type = 'ASSIGNED_TO' AND r.target = ?)
 """
 
 
@@ -155,6 +178,7 @@ class SqliteStore:
             conn.execute("PRAGMA cache_size = -65536")
             conn.create_function("casefold", 1, lambda s: s.casefold() if isinstance(s, str) else s, deterministic=True)
             conn.execute("CREATE TEMP TABLE IF NOT EXISTS _ids (id TEXT PRIMARY KEY)")
+            conn.execute("CREATE TEMP TABLE IF NOT EXISTS _g (id TEXT PRIMARY KEY)")
             self._local.conn = conn
             with self._lock:
                 self._all.append(conn)
@@ -376,6 +400,21 @@ class SqliteStore:
         with self._read() as conn:
             row = conn.execute("SELECT revision FROM revisions WHERE account = ?", (account_id,)).fetchone()
         return int(row[0]) if row else 0
+
+    def account_records(self, account_id: str) -> AccountRecords:
+        with self._read() as conn:
+            row = conn.execute("SELECT kind, id, props FROM nodes WHERE id = ? AND kind = 'account'", (account_id,))
+            found = row.fetchone()
+            if found is None:
+                raise NotFound(f"no account has the id '{account_id}'")
+            revision = conn.execute("SELECT revision FROM revisions WHERE account = ?", (account_id,)).fetchone()
+            conn.execute("DELETE FROM temp._g")
+            conn.execute(_ACCOUNT_NODES, (account_id,))
+            nodes = [
+                _node(r) for r in conn.execute("SELECT n.kind, n.id, n.props FROM temp._g g JOIN nodes n USING (id)")
+            ]
+            relations = [_relation(r) for r in conn.execute(_ACCOUNT_RELATIONS, (account_id,))]
+        return AccountRecords(_node(found), int(revision[0]) if revision else 0, nodes, relations)
 
     def _iter_nodes(self, conn: sqlite3.Connection) -> Iterator[Node]:
         for kind in LIST_NAMES.values():

@@ -1,0 +1,227 @@
+"""The influence graph of an account (DESIGN.md section 2), built from plain records.
+
+Which nodes belong to account A's influence graph:
+
+* every site, person and committee of A;
+* every node with an ``INFLUENCES`` or ``MEMBER_OF`` relation into those
+  (external influencers, people and committees of other accounts, members
+  of our team who sit on A's committees);
+* every member assigned to A or with a ``COVERS``, ``KNOWS`` or
+  ``MEMBER_OF`` relation to any of the nodes above.
+
+Edges carry a weight in [0, 1]: ``COVERS``, ``KNOWS`` (both directions) and
+``INFLUENCES`` their strength (0.5 when left out); ``MEMBER_OF`` its strength
+or, left out, 0.9 / 0.6 / 0.4 for chair / member / advisor; ``REPORTS_TO``
+between people derives an upward edge (strength, else 0.5) and a downward
+edge (0.7), each unless an explicit ``INFLUENCES`` joins that ordered pair.
+Where several edges join one ordered pair the strongest counts.
+
+The builder applies this definition to whatever records it is given, so a
+store may hand it a superset (the account's neighbourhood) and the result is
+still exact. Building costs O(nodes + relations).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from graphsvc.model import Node, NodeKind, Relation, RelationType
+
+__all__ = [
+    "COMMITTEE_POWER",
+    "COVERED_MIN",
+    "DEFAULT_CADENCE_DAYS",
+    "DEFAULT_STRENGTH",
+    "MEMBER_OF_ROLE_WEIGHTS",
+    "PERSON_POWER",
+    "REPORTS_DOWN_WEIGHT",
+    "Hop",
+    "InfluenceGraph",
+    "build_influence_graph",
+]
+
+DEFAULT_STRENGTH = 0.5
+MEMBER_OF_ROLE_WEIGHTS: Mapping[str, float] = {"chair": 0.9, "member": 0.6, "advisor": 0.4}
+REPORTS_UP_WEIGHT = 0.5
+REPORTS_DOWN_WEIGHT = 0.7
+PERSON_POWER = 0.5
+COMMITTEE_POWER = 1.0
+DEFAULT_CADENCE_DAYS = 90
+COVERED_MIN = 0.3
+
+# When two edges of equal weight join one ordered pair, the hop reports the first of these.
+_PRECEDENCE = ("INFLUENCES", "MEMBER_OF", "COVERS", "KNOWS", "REPORTS_TO")
+_INTO_ACCOUNT = (RelationType.INFLUENCES, RelationType.MEMBER_OF)
+_MEMBER_LINKS = (RelationType.COVERS, RelationType.KNOWS, RelationType.MEMBER_OF)
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """One edge of a path. ``inverse`` marks an edge walked against its relation:
+    a manager's pull on a direct report (``REPORTS_TO`` downward) or ``KNOWS`` read from the person's side."""
+
+    source: str
+    target: str
+    relation: str
+    weight: float
+    inverse: bool = False
+
+
+def strength(rel: Relation) -> float:
+    """A relation's strength with the default of 0.5 applied."""
+    value = rel.props.get("strength")
+    return DEFAULT_STRENGTH if value is None else float(value)
+
+
+def member_of_weight(rel: Relation) -> float:
+    value = rel.props.get("strength")
+    if value is not None:
+        return float(value)
+    return MEMBER_OF_ROLE_WEIGHTS.get(str(rel.props.get("role")), MEMBER_OF_ROLE_WEIGHTS["member"])
+
+
+def power(node: Node) -> float:
+    """Formal decision power with the defaults applied (person 0.5, committee 1.0)."""
+    value = node.props.get("power")
+    if value is not None:
+        return float(value)
+    return COMMITTEE_POWER if node.kind == NodeKind.COMMITTEE else PERSON_POWER
+
+
+@dataclass(slots=True)
+class InfluenceGraph:
+    """Account A's influence graph: the records of its nodes, the weighted edges and the raw ties.
+
+    ``graph`` is a networkx ``DiGraph`` whose edges carry ``weight``,
+    ``relation`` and ``inverse``. ``covers`` and ``knows`` keep the raw
+    ``COVERS`` / ``KNOWS`` relations inside the graph (for freshness and
+    coverage); ``assigned`` maps each member assigned to A to its role.
+    Results derived from the graph may be memoised in ``memo``: the graph
+    never changes once built.
+    """
+
+    account: Node
+    nodes: dict[str, Node]
+    graph: nx.DiGraph  # type: ignore[type-arg]
+    assigned: dict[str, str]
+    covers: list[Relation]
+    knows: list[Relation]
+    member_of: list[Relation]
+    influences: list[Relation]
+    revision: int = 0
+    memo: dict[Any, Any] = field(default_factory=dict)
+
+    @property
+    def account_id(self) -> str:
+        return self.account.id
+
+    def kind(self, node_id: str) -> NodeKind:
+        return self.nodes[node_id].kind
+
+    def is_member(self, node_id: str) -> bool:
+        return self.nodes[node_id].kind == NodeKind.MEMBER
+
+    def owned(self, *kinds: NodeKind) -> list[Node]:
+        """Nodes of this account (sites, people, committees), optionally of the given kinds, by id."""
+        return sorted(
+            (n for n in self.nodes.values() if n.account == self.account.id and (not kinds or n.kind in kinds)),
+            key=lambda n: n.id,
+        )
+
+    def of_kind(self, *kinds: NodeKind) -> list[Node]:
+        return sorted((n for n in self.nodes.values() if n.kind in kinds), key=lambda n: n.id)
+
+    def hop(self, source: str, target: str) -> Hop:
+        data = self.graph.edges[source, target]
+        return Hop(source, target, data["relation"], data["weight"], data["inverse"])
+
+
+def build_influence_graph(
+    account: Node, nodes: Iterable[Node], relations: Iterable[Relation], revision: int = 0
+) -> InfluenceGraph:
+    """Account ``account``'s influence graph from a superset of its records."""
+    if account.kind != NodeKind.ACCOUNT:
+        raise ValueError(f"{account.id} is a {account.kind}, not an account")
+    by_id = {n.id: n for n in nodes}
+    by_id[account.id] = account
+    rels = list(relations)
+
+    level0 = {n.id for n in by_id.values() if n.account == account.id}
+    level1 = {r.source for r in rels if r.type in _INTO_ACCOUNT and r.target in level0 and r.source in by_id}
+    near = level0 | level1
+    members = {
+        r.source
+        for r in rels
+        if r.source in by_id
+        and by_id[r.source].kind == NodeKind.MEMBER
+        and (
+            (r.type == RelationType.ASSIGNED_TO and r.target == account.id)
+            or (r.type in _MEMBER_LINKS and r.target in near)
+        )
+    }
+    inside = near | members
+    kept = {i: by_id[i] for i in sorted(inside)}
+
+    graph: nx.DiGraph = nx.DiGraph()  # type: ignore[type-arg]
+    for node_id, node in kept.items():
+        graph.add_node(node_id, kind=str(node.kind))
+
+    ig = InfluenceGraph(
+        account=account,
+        nodes=kept,
+        graph=graph,
+        assigned={},
+        covers=[],
+        knows=[],
+        member_of=[],
+        influences=[],
+        revision=revision,
+    )
+    candidates: dict[tuple[str, str], tuple[float, int, str, bool]] = {}
+
+    def offer(source: str, target: str, weight: float, relation: str, inverse: bool = False) -> None:
+        rank = _PRECEDENCE.index(relation)
+        old = candidates.get((source, target))
+        if old is None or (weight, -rank) > (old[0], -old[1]):
+            candidates[(source, target)] = (weight, rank, relation, inverse)
+
+    explicit = {(r.source, r.target) for r in rels if r.type == RelationType.INFLUENCES}
+    for rel in rels:
+        if rel.type == RelationType.ASSIGNED_TO:
+            if rel.target == account.id and rel.source in kept:
+                ig.assigned[rel.source] = str(rel.props.get("role", "member"))
+            continue
+        if rel.source not in kept or rel.target not in kept:
+            continue
+        if rel.type == RelationType.COVERS:
+            ig.covers.append(rel)
+            offer(rel.source, rel.target, strength(rel), "COVERS")
+        elif rel.type == RelationType.KNOWS:
+            ig.knows.append(rel)
+            offer(rel.source, rel.target, strength(rel), "KNOWS")
+            offer(rel.target, rel.source, strength(rel), "KNOWS", inverse=True)
+        elif rel.type == RelationType.INFLUENCES:
+            ig.influences.append(rel)
+            offer(rel.source, rel.target, strength(rel), "INFLUENCES")
+        elif rel.type == RelationType.MEMBER_OF:
+            ig.member_of.append(rel)
+            offer(rel.source, rel.target, member_of_weight(rel), "MEMBER_OF")
+        elif rel.type == RelationType.REPORTS_TO and kept[rel.source].kind == NodeKind.PERSON:
+            if (rel.source, rel.target) not in explicit:
+                offer(
+                    rel.source,
+                    rel.target,
+                    strength(rel) if "strength" in rel.props else REPORTS_UP_WEIGHT,
+                    "REPORTS_TO",
+                )
+            if (rel.target, rel.source) not in explicit:
+                offer(rel.target, rel.source, REPORTS_DOWN_WEIGHT, "REPORTS_TO", inverse=True)
+    for (source, target), (weight, _, relation, inverse) in sorted(candidates.items()):
+        graph.add_edge(source, target, weight=weight, relation=relation, inverse=inverse)
+    for name in ("covers", "knows", "member_of", "influences"):
+        getattr(ig, name).sort(key=lambda r: r.key)
+    return ig

@@ -1,0 +1,216 @@
+"""Decision nodes, leverage, key stakeholders and portfolio leverage (DESIGN.md section 3).
+
+``leverage(n) = sum_d power(d) * best(n -> d) / sum_d power(d)`` over the
+decision nodes d of the account, where best(n -> d) is the strongest path
+strength from n to d within ``max_hops`` through no member (best(d -> d) = 1).
+
+All best(n -> d) come from one dynamic programme over hop counts on a
+matrix with a column per decision node: each round relaxes every edge for
+every column at once (numpy), so the cost is O(max_hops * E * |D|)
+arithmetic in vectorised form. With weights at most 1 the best walk is a
+simple path, so the programme is exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from graphsvc.analysis.graph import COVERED_MIN, InfluenceGraph, power, strength
+from graphsvc.analysis.paths import InfluencePath, strongest_paths_from
+from graphsvc.errors import NotFound
+from graphsvc.model import BuyingRole, NodeKind
+
+__all__ = [
+    "Contribution",
+    "LeverageScore",
+    "PortfolioLever",
+    "decision_nodes",
+    "explain_leverage",
+    "key_stakeholders",
+    "leverage",
+    "portfolio_leverage",
+]
+
+_DIGITS = 12
+_DECIDING_ROLES = {BuyingRole.DECIDER.value, BuyingRole.APPROVER.value}
+_SCORED_KINDS = (NodeKind.PERSON, NodeKind.COMMITTEE, NodeKind.INFLUENCER)
+KEY_POWER_MIN = 0.7
+KEY_TOP_LEVERAGE = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """How much of a node's leverage comes through one decision node."""
+
+    decision_node: str
+    best: float
+    """Strongest path strength from the node to the decision node."""
+    share: float
+    """power(d) * best / sum of powers: this decision node's part of the score."""
+    path: InfluencePath | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LeverageScore:
+    node: str
+    score: float
+    contributions: tuple[Contribution, ...]
+    """The largest contributions first (at most three), without paths; see ``explain_leverage``."""
+
+
+def decision_nodes(ig: InfluenceGraph) -> list[str]:
+    """D(A): people of A who are ``decider`` or ``approver``, and committees of A with power >= 0.5; by id."""
+    out = []
+    for node in ig.owned(NodeKind.PERSON, NodeKind.COMMITTEE):
+        if node.kind == NodeKind.PERSON:
+            if _DECIDING_ROLES.intersection(node.props.get("roles", ())):
+                out.append(node.id)
+        elif power(node) >= 0.5:
+            out.append(node.id)
+    return out
+
+
+def _best_matrix(ig: InfluenceGraph, max_hops: int) -> tuple[list[str], list[str], np.ndarray]:
+    """(scored node ids, decision node ids, best[n, d]) for the account. Memoised on the graph."""
+    key = ("best", max_hops)
+    if key in ig.memo:
+        return ig.memo[key]  # type: ignore[no-any-return]
+    scored = [n.id for n in ig.of_kind(*_SCORED_KINDS)]
+    index = {n: i for i, n in enumerate(scored)}
+    decisions = decision_nodes(ig)
+    best = np.zeros((len(scored), len(decisions)))
+    for j, d in enumerate(decisions):
+        best[index[d], j] = 1.0
+    src: list[int] = []
+    dst: list[int] = []
+    weight: list[float] = []
+    for u, v, data in ig.graph.edges(data=True):
+        edge_weight = float(data["weight"])
+        if edge_weight > 0 and u in index and v in index:
+            src.append(index[u])
+            dst.append(index[v])
+            weight.append(edge_weight)
+    if src and decisions:
+        s, t = np.array(src), np.array(dst)
+        w = np.array(weight)[:, None]
+        for _ in range(max_hops):
+            nxt = best.copy()
+            np.maximum.at(nxt, s, w * best[t])
+            if np.array_equal(nxt, best):
+                break
+            best = nxt
+    result = (scored, decisions, best)
+    ig.memo[key] = result
+    return result
+
+
+def leverage(ig: InfluenceGraph, max_hops: int = 4) -> list[LeverageScore]:
+    """Leverage of every person, committee and influencer of the influence graph.
+
+    Ranked by score (descending), ties by id. With no decision node (or all
+    of power 0) every score is 0. O(max_hops * E * |D|), memoised per graph.
+    """
+    key = ("leverage", max_hops)
+    if key in ig.memo:
+        return ig.memo[key]  # type: ignore[no-any-return]
+    scored, decisions, best = _best_matrix(ig, max_hops)
+    powers = np.array([power(ig.nodes[d]) for d in decisions])
+    total = float(powers.sum())
+    out = []
+    for i, node_id in enumerate(scored):
+        if total <= 0:
+            out.append(LeverageScore(node_id, 0.0, ()))
+            continue
+        shares = best[i] * powers / total
+        order = sorted(
+            (j for j in range(len(decisions)) if shares[j] > 0),
+            key=lambda j: (-round(float(shares[j]), _DIGITS), decisions[j]),
+        )
+        top = tuple(Contribution(decisions[j], float(best[i, j]), float(shares[j])) for j in order[:3])
+        out.append(LeverageScore(node_id, float(shares.sum()), top))
+    out.sort(key=lambda s: (-round(s.score, _DIGITS), s.node))
+    ig.memo[key] = out
+    return out
+
+
+def explain_leverage(ig: InfluenceGraph, node_id: str, max_hops: int = 4, top: int = 3) -> list[Contribution]:
+    """The node's largest contributions, each with its best path to the decision node."""
+    scores = {s.node: s for s in leverage(ig, max_hops)}
+    score = scores.get(node_id)
+    if score is None:
+        raise NotFound(f"'{node_id}' has no leverage score in account '{ig.account_id}'")
+    scored, decisions, best = _best_matrix(ig, max_hops)
+    powers = np.array([power(ig.nodes[d]) for d in decisions])
+    total = float(powers.sum())
+    i = scored.index(node_id)
+    shares = best[i] * powers / total if total > 0 else np.zeros(len(decisions))
+    order = sorted(
+        (j for j in range(len(decisions)) if shares[j] > 0),
+        key=lambda j: (-round(float(shares[j]), _DIGITS), decisions[j]),
+    )
+    out = []
+    for j in order[:top]:
+        d = decisions[j]
+        path = None if d == node_id else next(iter(strongest_paths_from(ig, node_id, d, 1, max_hops)), None)
+        out.append(Contribution(d, float(best[i, j]), float(shares[j]), path))
+    return out
+
+
+def key_stakeholders(ig: InfluenceGraph, max_hops: int = 4) -> list[str]:
+    """K(A): decision nodes, people of A with power >= 0.7, and the 5 non-member nodes of highest
+    leverage (> 0); sorted by id."""
+    key = ("key", max_hops)
+    if key in ig.memo:
+        return ig.memo[key]  # type: ignore[no-any-return]
+    chosen = set(decision_nodes(ig))
+    chosen.update(p.id for p in ig.owned(NodeKind.PERSON) if power(p) >= KEY_POWER_MIN)
+    ranked = [s for s in leverage(ig, max_hops) if s.score > 0]
+    chosen.update(s.node for s in ranked[:KEY_TOP_LEVERAGE])
+    out = sorted(chosen)
+    ig.memo[key] = out
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioLever:
+    """A node's leverage summed over the accounts whose influence graph holds it."""
+
+    node: str
+    score: float
+    accounts: tuple[tuple[str, float], ...]
+    """(account id, leverage there), largest first."""
+    covered: bool
+    """Some member covers it (strength >= 0.3) in one of those accounts' graphs."""
+    known: bool
+    """Some member knows it (KNOWS strength >= 0.3)."""
+
+
+def portfolio_leverage(graphs: Iterable[InfluenceGraph], max_hops: int = 4) -> list[PortfolioLever]:
+    """Portfolio leverage over the given accounts' graphs: nodes with score > 0, ranked desc, ties by id.
+
+    O(sum of the accounts' leverage costs), memoised per account graph.
+    """
+    per_node: dict[str, list[tuple[str, float]]] = {}
+    covered: set[str] = set()
+    known: set[str] = set()
+    for ig in graphs:
+        for s in leverage(ig, max_hops):
+            if s.score > 0:
+                per_node.setdefault(s.node, []).append((ig.account_id, s.score))
+        covered.update(r.target for r in ig.covers if strength(r) >= COVERED_MIN)
+        known.update(r.target for r in ig.knows if strength(r) >= COVERED_MIN)
+    out = [
+        PortfolioLever(
+            node,
+            float(sum(v for _, v in accounts)),
+            tuple(sorted(accounts, key=lambda a: (-round(a[1], _DIGITS), a[0]))),
+            node in covered,
+            node in known,
+        )
+        for node, accounts in per_node.items()
+    ]
+    out.sort(key=lambda p: (-round(p.score, _DIGITS), p.node))
+    return out

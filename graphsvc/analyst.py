@@ -1,0 +1,186 @@
+"""Analyses over a store: the one place that loads records for the pure ``analysis`` layer.
+
+``Analyst`` builds each account's influence graph from the store and keeps it
+in a bounded cache keyed by the account's revision, so a graph is rebuilt only
+after a write that touches the account, and results memoised on the graph
+(leverage, key stakeholders, metrics) go with it. The API, the web pages and
+the CLI all ask an ``Analyst``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Collection, Iterable
+from datetime import date
+
+from graphsvc.analysis import (
+    AccountCoverage,
+    Contribution,
+    CoverageGap,
+    CoverageScore,
+    InfluenceGraph,
+    InfluencePath,
+    LeverageScore,
+    MemberCoverage,
+    NodeMetrics,
+    PortfolioLever,
+    TeamCoverage,
+    account_coverage,
+    build_influence_graph,
+    coverage_gaps,
+    coverage_score,
+    decision_nodes,
+    explain_leverage,
+    key_stakeholders,
+    leverage,
+    member_coverage,
+    network_metrics,
+    portfolio_leverage,
+    strongest_paths,
+    team_coverage,
+)
+from graphsvc.errors import InvalidInput
+from graphsvc.model import AccountStatus, Node, NodeKind, Relation, RelationType
+from graphsvc.store import GraphStore
+
+__all__ = ["Analyst"]
+
+
+class Analyst:
+    """Answers for key account teams, computed from a store, cached per account revision."""
+
+    def __init__(self, store: GraphStore, cache_size: int = 256) -> None:
+        self.store = store
+        self._cache: OrderedDict[str, InfluenceGraph] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+        self.builds = 0
+        """How many influence graphs were built (cache misses), for tests and metrics."""
+
+    def influence_graph(self, account_id: str) -> InfluenceGraph:
+        """The account's influence graph, rebuilt only when its revision moved."""
+        revision = self.store.account_revision(account_id)
+        with self._lock:
+            cached = self._cache.get(account_id)
+            if cached is not None and cached.revision == revision:
+                self._cache.move_to_end(account_id)
+                return cached
+        records = self.store.account_records(account_id)
+        ig = build_influence_graph(records.account, records.nodes, records.relations, records.revision)
+        with self._lock:
+            self.builds += 1
+            current = self._cache.get(account_id)
+            if current is None or current.revision <= ig.revision:
+                self._cache[account_id] = ig
+                self._cache.move_to_end(account_id)
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return ig
+
+    # -- per account ----------------------------------------------------------------
+
+    def paths(
+        self,
+        account_id: str,
+        target: str,
+        sources: Collection[str] | None = None,
+        k: int = 3,
+        max_hops: int = 4,
+    ) -> list[InfluencePath]:
+        return strongest_paths(self.influence_graph(account_id), target, sources, k, max_hops)
+
+    def leverage(self, account_id: str, max_hops: int = 4) -> list[LeverageScore]:
+        return leverage(self.influence_graph(account_id), max_hops)
+
+    def explain(self, account_id: str, node_id: str, max_hops: int = 4) -> list[Contribution]:
+        return explain_leverage(self.influence_graph(account_id), node_id, max_hops)
+
+    def decision_nodes(self, account_id: str) -> list[str]:
+        return decision_nodes(self.influence_graph(account_id))
+
+    def key_stakeholders(self, account_id: str, max_hops: int = 4) -> list[str]:
+        return key_stakeholders(self.influence_graph(account_id), max_hops)
+
+    def gaps(self, account_id: str, as_of: date | None = None, max_hops: int = 4) -> list[CoverageGap]:
+        return coverage_gaps(self.influence_graph(account_id), as_of or date.today(), max_hops)
+
+    def network_metrics(self, account_id: str) -> list[NodeMetrics]:
+        return network_metrics(self.influence_graph(account_id))
+
+    def account_coverage(self, account_id: str, as_of: date | None = None) -> AccountCoverage:
+        return account_coverage(self.influence_graph(account_id), as_of or date.today())
+
+    def coverage_score(self, account_id: str, as_of: date | None = None) -> CoverageScore:
+        return coverage_score(self.influence_graph(account_id), as_of or date.today())
+
+    # -- across accounts --------------------------------------------------------------
+
+    def key_accounts(self) -> list[str]:
+        """Ids of every account with status ``key``."""
+        out: list[str] = []
+        after = None
+        while True:
+            page = self.store.list_nodes(
+                NodeKind.ACCOUNT, where={"status": AccountStatus.KEY.value}, after=after, limit=500
+            )
+            out.extend(n.id for n in page.items)
+            if page.next_after is None:
+                return out
+            after = page.next_after
+
+    def portfolio_leverage(self, accounts: Iterable[str] | None = None, max_hops: int = 4) -> list[PortfolioLever]:
+        """The nodes with the greatest lever on the portfolio (default: every ``key`` account)."""
+        ids = self.key_accounts() if accounts is None else list(accounts)
+        return portfolio_leverage((self.influence_graph(a) for a in ids), max_hops)
+
+    def coverage(self, member_id: str, as_of: date | None = None) -> MemberCoverage:
+        """What one member covers, across every account."""
+        member = self._member(member_id)
+        return member_coverage(member.id, self._covers_of(member.id), as_of or date.today())
+
+    def team(self, lead_id: str) -> list[str]:
+        """The lead and everyone reporting to them, directly or not (breadth first, then by id)."""
+        self._member(lead_id)
+        order, seen, frontier = [lead_id], {lead_id}, [lead_id]
+        while frontier:
+            below: list[str] = []
+            for boss in frontier:
+                for rel in self._all_relations(RelationType.REPORTS_TO, target=boss):
+                    if rel.source not in seen:
+                        seen.add(rel.source)
+                        below.append(rel.source)
+            below.sort()
+            order.extend(below)
+            frontier = below
+        return order
+
+    def team_coverage(self, lead_id: str, as_of: date | None = None) -> TeamCoverage:
+        day = as_of or date.today()
+        team = [member_coverage(m, self._covers_of(m), day) for m in self.team(lead_id)]
+        return team_coverage(lead_id, team)
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def _member(self, member_id: str) -> Node:
+        node = self.store.get_node(member_id)
+        if node.kind != NodeKind.MEMBER:
+            raise InvalidInput(f"'{member_id}' is a {node.kind}, not a member of our team")
+        return node
+
+    def _all_relations(
+        self, rtype: RelationType, source: str | None = None, target: str | None = None
+    ) -> list[Relation]:
+        out: list[Relation] = []
+        after = None
+        while True:
+            page = self.store.list_relations(rtype, source=source, target=target, after=after, limit=1000)
+            out.extend(page.items)
+            if page.next_after is None:
+                return out
+            after = page.next_after
+
+    def _covers_of(self, member_id: str) -> list[tuple[Relation, Node]]:
+        covers = self._all_relations(RelationType.COVERS, source=member_id)
+        nodes = self.store.nodes_by_id([r.target for r in covers])
+        return [(r, nodes[r.target]) for r in covers if r.target in nodes]
