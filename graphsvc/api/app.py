@@ -1,4 +1,4 @@
-"""The Starlette application: ``/healthz`` and a small start page.
+"""The Starlette application: ``/healthz`` and a portfolio overview page.
 
 The store is opened in the app's lifespan and closed when it stops.
 """
@@ -9,6 +9,7 @@ import html
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import date
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -16,6 +17,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from graphsvc.analysis import Severity
+from graphsvc.analyst import Analyst
 from graphsvc.errors import GraphsvcError
 from graphsvc.model import NodeKind
 from graphsvc.store import GraphStore, open_store
@@ -31,6 +34,33 @@ _SECURITY_HEADERS = {
 }
 
 
+def _portfolio_page(analyst: Analyst, limit: int = 200) -> str:
+    """A plain overview: each account with its coverage score and gap counts by severity."""
+    today = date.today()
+    rows = []
+    for account in analyst.store.list_nodes(NodeKind.ACCOUNT, limit=limit).items:
+        gaps = analyst.gaps(account.id, today)
+        counts = {s: sum(1 for g in gaps if g.severity == s) for s in Severity}
+        score = analyst.coverage_score(account.id, today).score
+        cells = [
+            html.escape(account.name),
+            f"<code>{html.escape(account.id)}</code>",
+            html.escape(str(account.props.get("status", ""))),
+            html.escape(str(account.props.get("approach", ""))),
+            f"{score:.1f}",
+            *(str(counts[s]) for s in Severity),
+        ]
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    head = "".join(f"<th>{h}</th>" for h in ("Account", "id", "status", "approach", "coverage", *Severity))
+    return (
+        "<!doctype html><html lang=en><head><meta charset=utf-8><title>graphsvc</title>"
+        "<style>body{font-family:sans-serif;margin:2rem}td,th{padding:.2rem .8rem;text-align:left}</style>"
+        f"</head><body><h1>graphsvc</h1><p>Accounts as of {today.isoformat()}: coverage score (0-100) "
+        "and coverage gaps by severity.</p>"
+        f"<table><tr>{head}</tr>{''.join(rows)}</table><p><a href=/healthz>/healthz</a></p></body></html>"
+    )
+
+
 def create_app(store_url: str | None = None, store_factory: Callable[[], GraphStore] | None = None) -> Starlette:
     """The graphsvc web app over the store at ``store_url`` (default: ``$GRAPHSVC_STORE``)."""
 
@@ -38,6 +68,7 @@ def create_app(store_url: str | None = None, store_factory: Callable[[], GraphSt
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         store = store_factory() if store_factory else open_store(store_url)
         app.state.store = store
+        app.state.analyst = Analyst(store)
         log.info("serving store %s", store.url)
         try:
             yield
@@ -53,21 +84,8 @@ def create_app(store_url: str | None = None, store_factory: Callable[[], GraphSt
         return JSONResponse({"status": "ok", **facts})
 
     async def home(request: Request) -> Response:
-        store: GraphStore = request.app.state.store
-        page = await run_in_threadpool(store.list_nodes, NodeKind.ACCOUNT, limit=200)
-        rows = "".join(
-            f"<tr><td>{html.escape(a.name)}</td><td><code>{html.escape(a.id)}</code></td>"
-            f"<td>{html.escape(str(a.props.get('status', '')))}</td>"
-            f"<td>{html.escape(str(a.props.get('approach', '')))}</td></tr>"
-            for a in page.items
-        )
-        body = (
-            "<!doctype html><html lang=en><head><meta charset=utf-8><title>graphsvc</title>"
-            "<style>body{font-family:sans-serif;margin:2rem}td,th{padding:.2rem .8rem;text-align:left}</style>"
-            "</head><body><h1>graphsvc</h1><p>Key accounts in this store:</p>"
-            "<table><tr><th>Account</th><th>id</th><th>status</th><th>approach</th></tr>"
-            f"{rows}</table><p><a href=/healthz>/healthz</a></p></body></html>"
-        )
+        analyst: Analyst = request.app.state.analyst
+        body = await run_in_threadpool(_portfolio_page, analyst)
         return HTMLResponse(body, headers=_SECURITY_HEADERS)
 
     return Starlette(

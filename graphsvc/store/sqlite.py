@@ -253,7 +253,7 @@ class SqliteStore:
         with self._read() as conn:
             nodes = conn.execute("SELECT count(*) FROM nodes").fetchone()[0]
             relations = conn.execute("SELECT count(*) FROM relations").fetchone()[0]
-        return {"ok": True, "store": "sqlite", "nodes": nodes, "relations": relations, "revision": self.revision()}
+        return {"store": "sqlite", "nodes": nodes, "relations": relations, "revision": self.revision()}
 
     def get_node(self, node_id: str) -> Node:
         found = self.nodes_by_id([node_id])
