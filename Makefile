@@ -9,7 +9,7 @@ export GRAPHSVC_STORE ?= sqlite:///$(DATA)/graphsvc.db
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test check lint typecheck unit bench schema clean install
+.PHONY: run test check lint typecheck bench schema clean install
 
 install: $(STAMP)
 

@@ -40,8 +40,9 @@ from graphsvc.analysis import (
     strongest_paths,
     team_coverage,
 )
-from graphsvc.errors import InvalidInput
+from graphsvc.errors import InvalidInput, NotFound
 from graphsvc.model import AccountStatus, Node, NodeKind, Relation, RelationType
+from graphsvc.model.schema import with_article
 from graphsvc.store import GraphStore
 
 __all__ = ["Analyst"]
@@ -88,7 +89,19 @@ class Analyst:
         k: int = 3,
         max_hops: int = 4,
     ) -> list[InfluencePath]:
-        return strongest_paths(self.influence_graph(account_id), target, sources, k, max_hops)
+        ig = self.influence_graph(account_id)
+        unknown = [s for s in sources or () if s not in ig.nodes]
+        if unknown:
+            found = self.store.nodes_by_id(unknown)
+            missing = [s for s in unknown if s not in found]
+            if missing:
+                raise NotFound(f"no node has the id '{missing[0]}'")
+            wrong = [n for n in found.values() if n.kind != NodeKind.MEMBER]
+            if wrong:
+                raise InvalidInput(
+                    f"'{wrong[0].id}' is {with_article(wrong[0].kind)}; influence paths start at a member of our team"
+                )
+        return strongest_paths(ig, target, sources, k, max_hops)
 
     def leverage(self, account_id: str, max_hops: int = 4) -> list[LeverageScore]:
         return leverage(self.influence_graph(account_id), max_hops)
@@ -165,7 +178,7 @@ class Analyst:
     def _member(self, member_id: str) -> Node:
         node = self.store.get_node(member_id)
         if node.kind != NodeKind.MEMBER:
-            raise InvalidInput(f"'{member_id}' is a {node.kind}, not a member of our team")
+            raise InvalidInput(f"'{member_id}' is {with_article(node.kind)}, not a member of our team")
         return node
 
     def _all_relations(

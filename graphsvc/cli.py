@@ -8,6 +8,7 @@ for bugs only.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 import tempfile
@@ -45,8 +46,8 @@ def cli() -> None:
 
 
 @contextmanager
-def _store(url: str | None) -> Iterator[GraphStore]:
-    store = open_store(url or default_store_url())
+def _store(url: str | None, *, create: bool = False) -> Iterator[GraphStore]:
+    store = open_store(url or default_store_url(), create=create)
     try:
         yield store
     finally:
@@ -86,19 +87,19 @@ def _import(store: GraphStore, raw: Any, mode: ImportMode, label: str) -> None:
 
 
 @cli.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option(
     "--mode",
     type=click.Choice([m.value for m in ImportMode]),
     default=ImportMode.MERGE.value,
     show_default=True,
-    help="merge: add and update records by id; replace: the file becomes the whole graph.",
+    help="merge: add new records and replace stored ones with the same id; replace: the file becomes the whole graph.",
 )
 @_store_option
 def import_(file: Path, mode: str, store_url: str | None) -> None:
     """Import a graphsvc/1 JSON FILE, all or nothing."""
     raw = load_document(file)
-    with _store(store_url) as store:
+    with _store(store_url, create=True) as store:
         _import(store, raw, ImportMode(mode), str(file))
 
 
@@ -110,7 +111,7 @@ def export(file: Path, store_url: str | None) -> None:
     with _store(store_url) as store:
         if str(file) == "-":
             count = store.export_to(sys.stdout)
-            click.echo(f"exported {count} records", err=True)
+            click.echo(f"exported {count} record(s)", err=True)
             return
         # Write beside the target and rename, so a failed export never leaves half a file.
         directory = file.resolve().parent
@@ -120,15 +121,26 @@ def export(file: Path, store_url: str | None) -> None:
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fp:
                 count = store.export_to(fp)
+            os.chmod(tmp, _file_mode(file))
             os.replace(tmp, file)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-    click.echo(f"exported {count} records to {file}", err=True)
+    click.echo(f"exported {count} record(s) to {file}", err=True)
+
+
+def _file_mode(path: Path) -> int:
+    """The existing file's mode, or what a plain new file would get under the umask."""
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 @cli.command("check")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option(
     "--against-store",
     is_flag=True,
@@ -159,7 +171,7 @@ def demo(if_empty: bool, replace: bool, store_url: str | None) -> None:
     """Load the demo portfolio (its contact dates moved to today)."""
     from graphsvc.demo import demo_document
 
-    with _store(store_url) as store:
+    with _store(store_url, create=True) as store:
         if if_empty and int(store.health().get("nodes", 0)):
             click.echo(f"{store.url} already holds data; demo not loaded", err=True)
             return
@@ -179,6 +191,7 @@ def serve(host: str, port: int, store_url: str | None) -> None:
 
     url = store_url or default_store_url()
     open_store(url).close()  # fail here, with a clear message, if the store cannot be opened
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"graphsvc {__version__} on {url}", err=True)
     click.echo(f"  accounts:  http://{shown}:{port}/", err=True)
@@ -195,9 +208,20 @@ def _as_of(value: str | None) -> date:
         raise InvalidInput(f"--as-of must be a date written YYYY-MM-DD, not {value!r}") from None
 
 
+def _rounded(data: Any) -> Any:
+    """Floats to 6 decimals for display (0.5599999999999999 -> 0.56)."""
+    if isinstance(data, float):
+        return round(data, 6)
+    if isinstance(data, list):
+        return [_rounded(x) for x in data]
+    if isinstance(data, dict):
+        return {k: _rounded(v) for k, v in data.items()}
+    return data
+
+
 def _emit(data: Any, as_json: bool, lines: Callable[[], Iterator[str]]) -> None:
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(_rounded(data), ensure_ascii=False, indent=2))
     else:
         for line in lines():
             click.echo(line)
@@ -244,7 +268,7 @@ def paths(
     _emit(
         [_path_json(p) for p in found],
         as_json,
-        lambda: iter([_path_text(p) for p in found] or [f"no path from the team to {target} within {max_hops} hops"]),
+        lambda: iter([_path_text(p) for p in found] or [f"no path from the team to {target} within {max_hops} hop(s)"]),
     )
 
 

@@ -41,7 +41,7 @@ class Problem:
     field: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
+        return f"{self.where}: {self.message}" if self.where else self.message
 
 
 class GraphsvcError(Exception):
@@ -62,7 +62,7 @@ class InvalidInput(GraphsvcError):
 
     def __init__(self, problems: Sequence[Problem] | str) -> None:
         if isinstance(problems, str):
-            problems = [Problem("input", problems)]
+            problems = [Problem("", problems)]
         self.problems: tuple[Problem, ...] = tuple(problems)
         lines = [str(p) for p in self.problems[: self.shown]]
         more = len(self.problems) - self.shown

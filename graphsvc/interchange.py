@@ -53,6 +53,8 @@ class GraphDocument:
     relations: list[Relation] = field(default_factory=list)
     node_labels: list[str] = field(default_factory=list)
     relation_labels: list[str] = field(default_factory=list)
+    broken_ids: set[str] = field(default_factory=set)
+    """Ids of records left out for problems of their own (references to them are not reported again)."""
 
     def labelled_nodes(self) -> list[tuple[str, Node]]:
         if len(self.node_labels) != len(self.nodes):
@@ -97,7 +99,7 @@ def check_document(raw: Any, existing: ExistingGraph = EMPTY_GRAPH) -> GraphDocu
     """
     problems: list[Problem] = []
     doc = _parse(raw, problems)
-    problems += check_graph(doc.labelled_nodes(), doc.labelled_relations(), existing)
+    problems += check_graph(doc.labelled_nodes(), doc.labelled_relations(), existing, doc.broken_ids)
     if problems:
         raise InvalidInput(problems)
     return doc
@@ -127,6 +129,8 @@ def _parse(raw: Any, problems: list[Problem]) -> GraphDocument:
             if node is not None:
                 doc.nodes.append(node)
                 doc.node_labels.append(f"{name}[{i}] ({node.id})")
+            elif isinstance(item, dict) and isinstance(item.get("id"), str):
+                doc.broken_ids.add(item["id"])
     relations = raw.get("relations", [])
     if not isinstance(relations, list):
         problems.append(Problem("document", "relations must be a list", "relations"))

@@ -13,10 +13,11 @@ from datetime import date
 from enum import StrEnum
 
 from graphsvc.analysis.coverage import CoverState, covers_by_target
-from graphsvc.analysis.graph import COVERED_MIN, InfluenceGraph, member_of_weight, strength
+from graphsvc.analysis.graph import COVERED_MIN, Hop, InfluenceGraph, member_of_weight, strength
 from graphsvc.analysis.leverage import decision_nodes, key_stakeholders, leverage
 from graphsvc.analysis.paths import InfluencePath, best_from
 from graphsvc.model import Attitude, BuyingRole, Node, NodeKind, TeamRole
+from graphsvc.model.schema import with_article
 
 __all__ = ["CoverageGap", "GapKind", "Severity", "coverage_gaps"]
 
@@ -62,7 +63,7 @@ class CoverageGap:
 
 def _label(node: Node) -> str:
     title = node.props.get("title")
-    return f"{node.name} ({title})" if title else node.name
+    return f"{node.name}, {title}," if title else node.name
 
 
 def coverage_gaps(ig: InfluenceGraph, as_of: date, max_hops: int = 4) -> list[CoverageGap]:
@@ -142,7 +143,7 @@ def coverage_gaps(ig: InfluenceGraph, as_of: date, max_hops: int = 4) -> list[Co
                 GapKind.UNMANAGED_OPPONENT,
                 Severity.HIGH,
                 k,
-                f"{_label(node)} is a {node.props['attitude']} with a say in the decision "
+                f"{_label(node)} is {with_article(str(node.props['attitude']))} with a say in the decision "
                 "and nobody manages the relationship (no cover of strength 0.5 or more).",
                 path=team_paths.get(k),
             )
@@ -175,7 +176,7 @@ def coverage_gaps(ig: InfluenceGraph, as_of: date, max_hops: int = 4) -> list[Co
                 Severity.MEDIUM,
                 node.id,
                 f"External {str(node.props['kind']).replace('_', ' ')} {node.name}"
-                + (f" ({org})" if org else "")
+                + (f" ({org})" if org and org != node.name else "")
                 + f" sways {account.name}, and nobody in the team covers or knows them.",
                 path=team_paths.get(node.id),
             )
@@ -185,11 +186,8 @@ def coverage_gaps(ig: InfluenceGraph, as_of: date, max_hops: int = 4) -> list[Co
         if live and all(c.stale for c in live):
             renew = min(live, key=lambda c: (-c.strength, -(c.last_contact or date.min).toordinal(), c.member))
             last = renew.last_contact.isoformat() if renew.last_contact else "never"
-            hop_path = (
-                InfluencePath(renew.strength, (ig.hop(renew.member, k),))
-                if ig.graph.has_edge(renew.member, k)
-                else None
-            )
+            # The suggestion is to renew that very cover: the path is its COVERS hop.
+            hop_path = InfluencePath(renew.strength, (Hop(renew.member, k, "COVERS", renew.strength),))
             gaps.append(
                 CoverageGap(
                     GapKind.STALE_RELATIONSHIP,

@@ -28,6 +28,7 @@ from itertools import pairwise
 from graphsvc.analysis.graph import Hop, InfluenceGraph
 from graphsvc.errors import InvalidInput, NotFound
 from graphsvc.model import NodeKind
+from graphsvc.model.schema import with_article
 
 __all__ = ["InfluencePath", "best_from", "best_to", "strongest_paths", "strongest_paths_from"]
 
@@ -160,7 +161,7 @@ def strongest_paths(
         node = ig.nodes.get(s)
         if node is not None and node.kind != NodeKind.MEMBER:
             raise InvalidInput(
-                f"'{s}' is a {node.kind}; influence paths start at a member of our team "
+                f"'{s}' is {with_article(node.kind)}; influence paths start at a member of our team "
                 "(leave the sources out to start from the account's team)"
             )
     return _search(ig, target, [s for s in sources if s in ig.nodes], k, max_hops)
@@ -181,8 +182,10 @@ def _require_target(ig: InfluenceGraph, target: str) -> None:
     node = ig.nodes.get(target)
     if node is None:
         raise NotFound(f"'{target}' is not in the influence graph of account '{ig.account_id}'")
-    if node.kind in (NodeKind.MEMBER, NodeKind.ACCOUNT):
-        raise InvalidInput(f"'{target}' is a {node.kind}; influence paths lead to a person, committee or influencer")
+    if node.kind not in (NodeKind.PERSON, NodeKind.COMMITTEE, NodeKind.INFLUENCER):
+        raise InvalidInput(
+            f"'{target}' is {with_article(node.kind)}; influence paths lead to a person, committee or influencer"
+        )
 
 
 def best_from(ig: InfluenceGraph, sources: Collection[str], max_hops: int) -> dict[str, InfluencePath]:

@@ -80,12 +80,22 @@ def create_app(store_url: str | None = None, store_factory: Callable[[], GraphSt
         try:
             facts = await run_in_threadpool(store.health)
         except GraphsvcError as exc:
-            return JSONResponse({"status": "unavailable", "error": str(exc), "code": exc.code}, status_code=503)
+            log.warning("health check failed: %s", exc)
+            return JSONResponse({"status": "unavailable", "code": exc.code}, status_code=503)
         return JSONResponse({"status": "ok", **facts})
 
     async def home(request: Request) -> Response:
         analyst: Analyst = request.app.state.analyst
-        body = await run_in_threadpool(_portfolio_page, analyst)
+        try:
+            body = await run_in_threadpool(_portfolio_page, analyst)
+        except GraphsvcError as exc:
+            log.warning("portfolio page failed: %s", exc)
+            return HTMLResponse(
+                "<!doctype html><title>graphsvc</title><h1>graphsvc</h1><p>The store is unavailable right now; "
+                "try again shortly.</p>",
+                status_code=503,
+                headers=_SECURITY_HEADERS,
+            )
         return HTMLResponse(body, headers=_SECURITY_HEADERS)
 
     return Starlette(

@@ -21,7 +21,14 @@ from graphsvc.model.schema import (
     RelationType,
     TeamRole,
 )
-from graphsvc.model.validation import EMPTY_GRAPH, ExistingGraph, check_graph, parse_node, parse_relation
+from graphsvc.model.validation import (
+    EMPTY_GRAPH,
+    ExistingGraph,
+    apply_changes,
+    check_graph,
+    parse_node,
+    parse_relation,
+)
 
 __all__ = [
     "EMPTY_GRAPH",
@@ -47,6 +54,7 @@ __all__ = [
     "RelationKey",
     "RelationType",
     "TeamRole",
+    "apply_changes",
     "check_graph",
     "parse_node",
     "parse_relation",

@@ -22,8 +22,9 @@ from graphsvc.model.validation import LIST_MAX, NOTE_MAX, TEXT_MAX
 
 __all__ = ["interchange_schema", "main"]
 
-_TEXT_PATTERN = "^[^\\u0000-\\u001f\\u007f]*$"
-_NOTE_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$"
+_TEXT_BAD = "\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029"
+_TEXT_PATTERN = f"^[^{_TEXT_BAD}]*$"
+_NOTE_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u0084\\u0086-\\u009f]*$"
 
 
 def _field_schema(field: Field) -> dict[str, Any]:
@@ -32,7 +33,7 @@ def _field_schema(field: Field) -> dict[str, Any]:
         case "text":
             out = {"type": "string", "maxLength": TEXT_MAX, "pattern": _TEXT_PATTERN}
             if field.required:
-                out["pattern"] = "^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$"
+                out["pattern"] = f"^[^{_TEXT_BAD}]*[^\\s{_TEXT_BAD}][^{_TEXT_BAD}]*$"
         case "note":
             out = {"type": "string", "maxLength": NOTE_MAX, "pattern": _NOTE_PATTERN}
         case "unit":

@@ -33,6 +33,7 @@ __all__ = [
     "NodeKind",
     "RelationType",
     "TeamRole",
+    "with_article",
 ]
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$"
@@ -134,6 +135,11 @@ class InfluenceKind(StrEnum):
 class AssignmentRole(StrEnum):
     LEAD = "lead"
     MEMBER = "member"
+
+
+def with_article(word: str) -> str:
+    """``an account``, ``a person``: for messages that name a kind."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
 
 
 FieldType = Literal["text", "note", "unit", "days", "date", "enum", "enum_list", "text_list", "ref"]

@@ -16,13 +16,14 @@ writing.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any, Protocol
 
-from graphsvc.errors import Problem
+from graphsvc.errors import InvalidInput, Problem
 from graphsvc.model.records import Node, Relation, RelationKey
 from graphsvc.model.schema import (
     ID_PATTERN,
@@ -33,11 +34,13 @@ from graphsvc.model.schema import (
     Field,
     NodeKind,
     RelationType,
+    with_article,
 )
 
 __all__ = [
     "EMPTY_GRAPH",
     "ExistingGraph",
+    "apply_changes",
     "check_graph",
     "check_value",
     "parse_node",
@@ -46,8 +49,8 @@ __all__ = [
 
 _ID = re.compile(ID_PATTERN)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_TEXT_BAD = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
-_NOTE_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_TEXT_BAD = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_NOTE_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
 TEXT_MAX = 500
 NOTE_MAX = 10_000
 LIST_MAX = 100
@@ -127,19 +130,21 @@ def check_value(field: Field, value: Any) -> str | None:
     if kind == "note":
         return _text(value, NOTE_MAX, _NOTE_BAD)
     if kind == "unit":
-        if not _is_number(value) or not math.isfinite(value):
+        if not _is_number(value) or (isinstance(value, float) and not math.isfinite(value)):
             return f"must be a number between 0 and 1, not {_json_type(value)}"
         if not 0 <= value <= 1:
             return f"must be between 0 and 1, not {value}"
         return None
     if kind == "days":
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
         if not isinstance(value, int) or isinstance(value, bool):
             return f"must be a whole number of days, not {_json_type(value)}"
         if not 1 <= value <= 3650:
             return f"must be between 1 and 3650 days, not {value}"
         return None
     if kind == "date":
-        if not isinstance(value, str) or not _DATE.match(value):
+        if not isinstance(value, str) or not _DATE.fullmatch(value):
             return f"must be a date written YYYY-MM-DD, not {value!r}"
         try:
             date.fromisoformat(value)
@@ -171,8 +176,8 @@ def check_value(field: Field, value: Any) -> str | None:
             seen.add(item)
         return None
     if kind == "ref":
-        if not isinstance(value, str) or not _ID.match(value):
-            return f"must be the id of a {field.ref}, not {value!r}"
+        if not isinstance(value, str) or not _ID.fullmatch(value):
+            return f"must be the id of {with_article(str(field.ref))}, not {value!r}"
         return None
     raise AssertionError(f"unknown field type {kind}")
 
@@ -221,9 +226,32 @@ def _check_props(
 def _id_problem(value: Any, what: str) -> str | None:
     if not isinstance(value, str):
         return f"must be the string id of {what}, not {_json_type(value)}"
-    if not _ID.match(value):
+    if not _ID.fullmatch(value):
         return f"{value!r} is not a valid id: 1-128 letters, digits or _ . : @ -, starting with a letter or digit"
     return None
+
+
+def apply_changes(
+    record: Mapping[str, Any], changes: Mapping[str, Any], fields: Collection[Field], where: str
+) -> dict[str, Any]:
+    """``record`` with ``changes`` applied: a value sets a property, ``None`` removes it.
+
+    Every name in ``changes`` must be a property of the record's kind (a typo
+    in a removal must not pass silently); the result still needs parsing.
+    """
+    known = {f.name for f in fields}
+    unknown = [name for name in changes if name not in known]
+    if unknown:
+        raise InvalidInput(
+            [Problem(where, f"'{name}' is not a property here; known: {', '.join(known)}", name) for name in unknown]
+        )
+    out = dict(record)
+    for name, value in changes.items():
+        if value is None:
+            out.pop(name, None)
+        else:
+            out[name] = value
+    return out
 
 
 def parse_node(kind: NodeKind, raw: Any, prefix: str, problems: list[Problem]) -> Node | None:
@@ -241,10 +269,10 @@ def parse_node(kind: NodeKind, raw: Any, prefix: str, problems: list[Problem]) -
     if "id" not in raw:
         problems.append(Problem(where, "id is required", "id"))
     else:
-        why = _id_problem(node_id, f"a {kind}")
+        why = _id_problem(node_id, with_article(kind))
         if why:
             problems.append(Problem(where, f"id {why}", "id"))
-    props = _check_props(raw, _NODE_SPEC[kind], ("id",), where, problems, f"a {kind}")
+    props = _check_props(raw, _NODE_SPEC[kind], ("id",), where, problems, with_article(kind))
     if props is None or len(problems) > before:
         return None
     return Node(kind, node_id, props)  # type: ignore[arg-type]
@@ -256,7 +284,7 @@ def parse_relation(raw: Any, prefix: str, problems: list[Problem]) -> Relation |
         problems.append(Problem(prefix, f"must be an object, not {_json_type(raw)}"))
         return None
     rtype, source, target = raw.get("type"), raw.get("from"), raw.get("to")
-    where = f"{prefix} ({rtype} {source} -> {target})"
+    where = f"{prefix} ({rtype or '?'} {source or '?'} -> {target or '?'})"
     before = len(problems)
     if rtype not in RelationType._value2member_map_:
         choices = ", ".join(RelationType)
@@ -286,13 +314,15 @@ def check_graph(
     nodes: Sequence[tuple[str, Node]],
     relations: Sequence[tuple[str, Relation]],
     existing: ExistingGraph = EMPTY_GRAPH,
+    broken: Collection[str] = (),
 ) -> list[Problem]:
     """Check records (each with the label that names it) against each other and the store.
 
     The graph that results from writing ``nodes`` and ``relations`` over
     ``existing`` (upsert by id and by (type, from, to)) must keep every
     integrity rule. Cost: O(records) plus one batched look-up of the ids they
-    mention that are not among them.
+    mention that are not among them. References to ``broken`` ids (records
+    already reported for problems of their own) are not reported again.
     """
     problems: list[Problem] = []
     new: dict[str, Node] = {}
@@ -327,7 +357,7 @@ def check_graph(
             problems.append(
                 Problem(
                     where,
-                    f"id '{node.id}' is already a {old.kind}; a record cannot change kind "
+                    f"id '{node.id}' is already {with_article(old.kind)}; a record cannot change kind "
                     "(choose another id, or delete the old record first)",
                     "id",
                 )
@@ -337,16 +367,20 @@ def check_graph(
             account_id = node.props["account"]
             owner = final(account_id)
             if owner is None:
-                problems.append(Problem(where, f"account '{account_id}' does not exist", "account"))
+                if account_id not in broken:
+                    problems.append(Problem(where, f"account '{account_id}' does not exist", "account"))
             elif owner.kind != NodeKind.ACCOUNT:
-                problems.append(Problem(where, f"'{account_id}' is a {owner.kind}, not an account", "account"))
+                problems.append(
+                    Problem(where, f"'{account_id}' is {with_article(owner.kind)}, not an account", "account")
+                )
             site_id = node.props.get("site")
             if site_id is not None:
                 site = final(site_id)
                 if site is None:
-                    problems.append(Problem(where, f"site '{site_id}' does not exist", "site"))
+                    if site_id not in broken:
+                        problems.append(Problem(where, f"site '{site_id}' does not exist", "site"))
                 elif site.kind != NodeKind.SITE:
-                    problems.append(Problem(where, f"'{site_id}' is a {site.kind}, not a site", "site"))
+                    problems.append(Problem(where, f"'{site_id}' is {with_article(site.kind)}, not a site", "site"))
                 elif site.account != account_id:
                     problems.append(
                         Problem(
@@ -386,12 +420,13 @@ def check_graph(
             end = final(end_id)
             role = "source" if field == "from" else "target"
             if end is None:
-                problems.append(Problem(where, f"{role} '{end_id}' does not exist", field))
+                if end_id not in broken:
+                    problems.append(Problem(where, f"{role} '{end_id}' does not exist", field))
             elif end.kind not in allowed:
                 problems.append(
                     Problem(
                         where,
-                        f"{role} '{end_id}' is a {end.kind}; {rel.type} goes from {_kinds(sources)} "
+                        f"{role} '{end_id}' is {with_article(end.kind)}; {rel.type} goes from {_kinds(sources)} "
                         f"to {_kinds(targets)}",
                         field,
                     )
@@ -415,28 +450,66 @@ def check_graph(
 
 
 def _reporting_cycles(reports: Sequence[tuple[str, str, str]], existing: ExistingGraph) -> list[Problem]:
-    """One problem per new ``REPORTS_TO`` edge that closes a cycle.
+    """One problem per new ``REPORTS_TO`` edge that has to go for the reporting lines to have no cycle.
 
-    The stored edges have no cycle, so every cycle uses a new edge; it is found
-    among the new edges and the stored edges above their endpoints.
+    The stored edges have no cycle, so every cycle uses a new edge; cycles are
+    found among the new edges and the stored edges above their endpoints. In
+    each cycle the new edge blamed is the one whose target has the fewest
+    direct reports, then whose source has the most (a manager made to report
+    to someone who manages nobody else is the usual typo), then the later one
+    in the document; it is left out and the search goes on. O(V + E) per
+    cycle found.
     """
     up: dict[str, list[str]] = {}
-    for _, source, target in reports:
-        up.setdefault(source, []).append(target)
     ends = {s for _, s, _ in reports} | {t for _, _, t in reports}
     for source, target in existing.reports_to_above(ends):
-        targets = up.setdefault(source, [])
-        if target not in targets:
-            targets.append(target)
+        up.setdefault(source, []).append(target)
+    position: dict[tuple[str, str], int] = {}
+    for i, (_, source, target) in enumerate(reports):
+        if (source, target) not in position:
+            position[(source, target)] = i
+            up.setdefault(source, []).append(target)
+    direct: dict[str, int] = {}
+    for targets in up.values():
+        for target in targets:
+            direct[target] = direct.get(target, 0) + 1
     problems: list[Problem] = []
-    reported: set[str] = set()
-    for where, source, target in reports:
-        path = _path_up(up, target, source)
-        if path is not None and not reported.intersection(path):
-            cycle = " -> ".join([source, *path])
-            problems.append(Problem(where, f"REPORTS_TO would form a cycle: {cycle}"))
-            reported.update(path)
+    while (cycle := _find_cycle(up)) is not None:
+        edges = list(itertools.pairwise([*cycle, cycle[0]]))
+        new = [e for e in edges if e in position]
+        source, target = min(new, key=lambda e: (direct.get(e[1], 0), -direct.get(e[0], 0), -position[e]))
+        i = position[(source, target)]
+        at = cycle.index(source)
+        loop = " -> ".join([*cycle[at:], *cycle[:at], source])
+        problems.append(Problem(reports[i][0], f"REPORTS_TO would form a cycle: {loop}"))
+        up[source].remove(target)
+    order = {where: i for i, (where, _, _) in enumerate(reports)}
+    problems.sort(key=lambda p: order[p.where])
     return problems
+
+
+def _find_cycle(up: Mapping[str, Sequence[str]]) -> list[str] | None:
+    """The nodes of one directed cycle of ``up`` in order, or None (iterative DFS)."""
+    state: dict[str, int] = {}  # 1 on the stack, 2 done
+    for root in up:
+        if root in state:
+            continue
+        stack: list[tuple[str, Iterator[str]]] = [(root, iter(up.get(root, ())))]
+        state[root] = 1
+        while stack:
+            node, children = stack[-1]
+            for child in children:
+                if state.get(child) == 1:
+                    path = [n for n, _ in stack]
+                    return path[path.index(child) :]
+                if child not in state:
+                    state[child] = 1
+                    stack.append((child, iter(up.get(child, ()))))
+                    break
+            else:
+                state[node] = 2
+                stack.pop()
+    return None
 
 
 def _path_up(up: Mapping[str, Sequence[str]], start: str, goal: str) -> list[str] | None:

@@ -36,13 +36,17 @@ def default_store_url() -> str:
     return "sqlite:///" + str(Path(user_data_dir("graphsvc")) / "graphsvc.db")
 
 
-def open_store(url: str | None = None) -> GraphStore:
-    """Open the store at ``url`` (default: ``default_store_url()``)."""
+def open_store(url: str | None = None, *, create: bool = True) -> GraphStore:
+    """Open the store at ``url`` (default: ``default_store_url()``).
+
+    ``create=False`` refuses to create a new, empty store: commands that only
+    read should not turn a mistyped path into an empty graph.
+    """
     url = url or default_store_url()
     if url.startswith("sqlite:///"):
         from graphsvc.store.sqlite import SqliteStore
 
-        return SqliteStore(url[len("sqlite:///") :])
+        return SqliteStore(url[len("sqlite:///") :], create=create)
     raise InvalidInput(
         f"store URL {url!r} is not supported: use sqlite:///path.db (set it with --store or ${ENV_STORE})"
     )

@@ -23,11 +23,13 @@ from graphsvc.interchange import GraphDocument, check_document, write_document
 from graphsvc.model import (
     LIST_NAMES,
     NODE_FIELDS,
+    RELATION_FIELDS,
     Node,
     NodeKind,
     Relation,
     RelationKey,
     RelationType,
+    apply_changes,
     check_graph,
     parse_node,
     parse_relation,
@@ -54,7 +56,7 @@ CREATE TABLE IF NOT EXISTS relations (
 CREATE INDEX IF NOT EXISTS relations_source ON relations (source, type);
 CREATE INDEX IF NOT EXISTS relations_target ON relations (target, type);
 CREATE TABLE IF NOT EXISTS revisions (account TEXT PRIMARY KEY, revision INTEGER NOT NULL) WITHOUT ROWID;
-INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1'), ('revision', '0');
+INSERT OR IGNORE INTO meta (key, value) VALUES ('revision', '0')
 """
 
 # The accounts whose influence graph holds any node of the temp table _ids
@@ -136,10 +138,18 @@ def _rtype(rtype: RelationType | str) -> RelationType:
 class SqliteStore:
     """The embedded ``GraphStore`` on one SQLite file; safe to share between threads and processes."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
         if str(path) in ("", ":memory:"):
             raise InvalidInput("the embedded store needs a file path: sqlite:///path/to/graphsvc.db")
         self.path = Path(path)
+        if not create and not self.path.exists():
+            raise StoreUnavailable(
+                f"there is no store at {self.path}; check --store / $GRAPHSVC_STORE, or import data first"
+            )
+        if self.path.is_dir():
+            raise StoreUnavailable(
+                f"{self.path} is a folder; the store URL must name a file (sqlite:///path/graphsvc.db)"
+            )
         self.url = f"sqlite:///{self.path}"
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
@@ -150,6 +160,7 @@ class SqliteStore:
         except OSError as exc:
             raise StoreUnavailable(f"cannot create the folder of {self.path}: {exc.strerror}") from None
         with self._errors():
+            self._refuse_foreign_database()
             conn = self._conn()
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
@@ -159,10 +170,31 @@ class SqliteStore:
             if version < SCHEMA_VERSION:
                 conn.execute("BEGIN IMMEDIATE")
                 try:
-                    conn.executescript(_SCHEMA + f"PRAGMA user_version = {SCHEMA_VERSION};")
+                    if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                        for statement in _SCHEMA.split(";"):
+                            if statement.strip():
+                                conn.execute(statement)
+                        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                    conn.execute("COMMIT")
                 except BaseException:
-                    conn.rollback()
+                    conn.execute("ROLLBACK")
                     raise
+
+    def _refuse_foreign_database(self) -> None:
+        """Refuse, before changing a byte, a SQLite file that holds tables but is no graphsvc store."""
+        if not self.path.exists() or self.path.stat().st_size == 0:
+            return
+        probe = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30.0)
+        try:
+            version = probe.execute("PRAGMA user_version").fetchone()[0]
+            tables = probe.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+        finally:
+            probe.close()
+        if version == 0 and tables:
+            raise StoreUnavailable(
+                f"{self.path} is a SQLite database of another application, not a graphsvc store; "
+                "choose another file for --store"
+            )
 
     # -- connections and transactions -------------------------------------------------
 
@@ -455,7 +487,7 @@ class SqliteStore:
     def _put_nodes(self, conn: sqlite3.Connection, nodes: Iterable[Node]) -> None:
         conn.executemany(
             "INSERT INTO nodes (id, kind, account, name, props) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (id) DO UPDATE SET account = excluded.account, name = excluded.name, "
+            "ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, account = excluded.account, name = excluded.name, "
             "props = excluded.props",
             ((n.id, str(n.kind), n.account, n.name, _canonical(n.props)) for n in nodes),
         )
@@ -472,6 +504,8 @@ class SqliteStore:
             node_kind = NodeKind(kind)
         except ValueError:
             raise InvalidInput(f"node kind must be one of {', '.join(NodeKind)}, not {kind!r}") from None
+        if not isinstance(record, Mapping):
+            raise InvalidInput(f"a {node_kind} record must be an object with its properties")
         node = self._parse_node(node_kind, record, f"{node_kind} '{record.get('id')}'")
         with self._write() as conn:
             if conn.execute("SELECT kind FROM nodes WHERE id = ?", (node.id,)).fetchone():
@@ -493,13 +527,9 @@ class SqliteStore:
             raise InvalidInput(f"{node_id}: the id of a record cannot change; create a new record instead")
         with self._write() as conn:
             old = self.get_node(node_id)
-            record = {"id": node_id, **old.props}
-            for name, value in changes.items():
-                if value is None:
-                    record.pop(name, None)
-                else:
-                    record[name] = value
             where = f"{old.kind} '{node_id}'"
+            changes = {k: v for k, v in changes.items() if k != "id"}
+            record = apply_changes({"id": node_id, **old.props}, changes, NODE_FIELDS[old.kind], where)
             node = self._parse_node(old.kind, record, where)
             if node == old:
                 return old
@@ -570,12 +600,7 @@ class SqliteStore:
                 raise InvalidInput(f"{rt} {source} -> {target}: {name} cannot change; delete and create instead")
         with self._write() as conn:
             old = self.get_relation(rt, source, target)
-            record = old.to_dict()
-            for name, value in changes.items():
-                if value is None:
-                    record.pop(name, None)
-                else:
-                    record[name] = value
+            record = apply_changes(old.to_dict(), changes, RELATION_FIELDS[rt], old.label())
             rel = self._parse_relation(record)
             if rel == old:
                 return old
@@ -597,21 +622,14 @@ class SqliteStore:
     def import_document(
         self, raw: Any, mode: ImportMode = ImportMode.MERGE, progress: Progress | None = None
     ) -> WriteResult:
-        mode = ImportMode(mode)
+        try:
+            mode = ImportMode(mode)
+        except ValueError:
+            raise InvalidInput(f"import mode must be merge or replace, not {mode!r}") from None
         with self._write() as conn:
             if mode == ImportMode.REPLACE:
-                doc = check_document(raw)
-                return self._replace(conn, doc, progress)
-            doc = check_document(raw, self)
-            return self._merge(conn, doc, progress)
-
-    def _replace(self, conn: sqlite3.Connection, doc: GraphDocument, progress: Progress | None) -> WriteResult:
-        before = {r[0] for r in conn.execute("SELECT id FROM nodes WHERE kind = 'account'")}
-        deleted = conn.execute("DELETE FROM relations").rowcount + conn.execute("DELETE FROM nodes").rowcount
-        self._write_all(conn, doc.nodes, doc.relations, progress)
-        accounts = before | {n.id for n in doc.nodes if n.kind == NodeKind.ACCOUNT}
-        revision = self._bump(conn, accounts)
-        return WriteResult(created=len(doc), deleted=deleted, accounts=tuple(sorted(accounts)), revision=revision)
+                return self._apply(conn, check_document(raw), progress, replace=True)
+            return self._apply(conn, check_document(raw, self), progress, replace=False)
 
     def _write_all(
         self, conn: sqlite3.Connection, nodes: Sequence[Node], relations: Sequence[Relation], progress: Progress | None
@@ -625,18 +643,42 @@ class SqliteStore:
             if progress:
                 progress(len(rchunk))
 
-    def _merge(self, conn: sqlite3.Connection, doc: GraphDocument, progress: Progress | None) -> WriteResult:
+    def _apply(
+        self, conn: sqlite3.Connection, doc: GraphDocument, progress: Progress | None, *, replace: bool
+    ) -> WriteResult:
+        """Write what differs between the document and the store; with ``replace``, remove what it lacks.
+
+        Only changed records are written and only the accounts they touch
+        (before and after the write) move their revision, so importing the
+        same file again changes nothing.
+        """
         stored = self.nodes_by_id([n.id for n in doc.nodes])
         nodes = [n for n in doc.nodes if stored.get(n.id) != n]
-        created = sum(1 for n in nodes if n.id not in stored)
         old_rel = self._relations_by_key([r.key for r in doc.relations])
         relations = [r for r in doc.relations if old_rel.get(r.key) != r]
-        created += sum(1 for r in relations if r.key not in old_rel)
+        created = sum(1 for n in nodes if n.id not in stored) + sum(1 for r in relations if r.key not in old_rel)
+        gone_nodes: list[str] = []
+        gone_relations: list[RelationKey] = []
+        if replace:
+            keep = {n.id for n in doc.nodes}
+            gone_nodes = [r[0] for r in conn.execute("SELECT id FROM nodes") if r[0] not in keep]
+            keys = {r.key for r in doc.relations}
+            gone_relations = [
+                (RelationType(r[0]), r[1], r[2])
+                for r in conn.execute("SELECT type, source, target FROM relations")
+                if (r[0], r[1], r[2]) not in keys
+            ]
         changed = len(nodes) + len(relations)
-        if not changed:
+        if not changed and not gone_nodes and not gone_relations:
             return WriteResult(unchanged=len(doc), revision=self.revision())
         ids = {n.id for n in nodes} | {e for r in relations for e in (r.source, r.target)}
-        touched = self._touching(conn, ids) if stored else set()
+        before = ids | set(gone_nodes) | {e for _, s, t in gone_relations for e in (s, t)}
+        touched = self._touching(conn, before) if stored or gone_nodes or gone_relations else set()
+        conn.executemany(
+            "DELETE FROM relations WHERE type = ? AND source = ? AND target = ?",
+            ((str(t), s, o) for t, s, o in gone_relations),
+        )
+        conn.executemany("DELETE FROM nodes WHERE id = ?", ((i,) for i in gone_nodes))
         self._write_all(conn, nodes, relations, progress)
         touched |= self._touching(conn, ids)
         revision = self._bump(conn, touched)
@@ -644,6 +686,7 @@ class SqliteStore:
             created=created,
             updated=changed - created,
             unchanged=len(doc) - changed,
+            deleted=len(gone_nodes) + len(gone_relations),
             accounts=tuple(sorted(touched)),
             revision=revision,
         )
