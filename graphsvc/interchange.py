@@ -27,6 +27,7 @@ from graphsvc.model import (
     parse_node,
     parse_relation,
 )
+from graphsvc.model.validation import Label, parse_node_fast, parse_relation_fast
 
 __all__ = [
     "FORMAT",
@@ -45,31 +46,31 @@ _KIND_LIST = {kind: name for name, kind in LIST_NAMES.items()}
 class GraphDocument:
     """A parsed graphsvc/1 document: nodes in document order, then relations.
 
-    ``node_labels`` / ``relation_labels`` name each record in messages
-    (``people[3] (p_anna)``); documents built in code get them generated.
+    ``node_positions`` / ``relation_positions`` remember each record's index in
+    its list of the file, so messages can name it (``people[3] (p_anna)``);
+    documents built in code get positions counted per list.
     """
 
     nodes: list[Node] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
-    node_labels: list[str] = field(default_factory=list)
-    relation_labels: list[str] = field(default_factory=list)
+    node_positions: list[int] = field(default_factory=list)
+    relation_positions: list[int] = field(default_factory=list)
     broken_ids: set[str] = field(default_factory=set)
     """Ids of records left out for problems of their own (references to them are not reported again)."""
 
-    def labelled_nodes(self) -> list[tuple[str, Node]]:
-        if len(self.node_labels) != len(self.nodes):
+    def labelled_nodes(self) -> list[tuple[Label, Node]]:
+        if len(self.node_positions) != len(self.nodes):
             counters: dict[NodeKind, int] = {}
-            self.node_labels = []
+            self.node_positions = []
             for node in self.nodes:
-                i = counters.get(node.kind, 0)
-                counters[node.kind] = i + 1
-                self.node_labels.append(f"{_KIND_LIST[node.kind]}[{i}] ({node.id})")
-        return list(zip(self.node_labels, self.nodes, strict=True))
+                self.node_positions.append(counters.get(node.kind, 0))
+                counters[node.kind] = self.node_positions[-1] + 1
+        return [((_KIND_LIST[n.kind], i, n), n) for i, n in zip(self.node_positions, self.nodes, strict=True)]
 
-    def labelled_relations(self) -> list[tuple[str, Relation]]:
-        if len(self.relation_labels) != len(self.relations):
-            self.relation_labels = [f"relations[{i}] ({r.label()})" for i, r in enumerate(self.relations)]
-        return list(zip(self.relation_labels, self.relations, strict=True))
+    def labelled_relations(self) -> list[tuple[Label, Relation]]:
+        if len(self.relation_positions) != len(self.relations):
+            self.relation_positions = list(range(len(self.relations)))
+        return [(("relations", i, r), r) for i, r in zip(self.relation_positions, self.relations, strict=True)]
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"format": FORMAT}
@@ -125,10 +126,10 @@ def _parse(raw: Any, problems: list[Problem]) -> GraphDocument:
             problems.append(Problem("document", f"{name} must be a list", name))
             continue
         for i, item in enumerate(items):
-            node = parse_node(kind, item, f"{name}[{i}]", problems)
+            node = parse_node_fast(kind, item) or parse_node(kind, item, f"{name}[{i}]", problems)
             if node is not None:
                 doc.nodes.append(node)
-                doc.node_labels.append(f"{name}[{i}] ({node.id})")
+                doc.node_positions.append(i)
             elif isinstance(item, dict) and isinstance(item.get("id"), str):
                 doc.broken_ids.add(item["id"])
     relations = raw.get("relations", [])
@@ -136,10 +137,10 @@ def _parse(raw: Any, problems: list[Problem]) -> GraphDocument:
         problems.append(Problem("document", "relations must be a list", "relations"))
         return doc
     for i, item in enumerate(relations):
-        rel = parse_relation(item, f"relations[{i}]", problems)
+        rel = parse_relation_fast(item) or parse_relation(item, f"relations[{i}]", problems)
         if rel is not None:
             doc.relations.append(rel)
-            doc.relation_labels.append(f"relations[{i}] ({rel.label()})")
+            doc.relation_positions.append(i)
     return doc
 
 

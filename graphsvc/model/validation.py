@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any, Protocol
 
@@ -40,11 +40,15 @@ from graphsvc.model.schema import (
 __all__ = [
     "EMPTY_GRAPH",
     "ExistingGraph",
+    "Label",
     "apply_changes",
     "check_graph",
     "check_value",
+    "label_text",
     "parse_node",
+    "parse_node_fast",
     "parse_relation",
+    "parse_relation_fast",
 ]
 
 _ID = re.compile(ID_PATTERN)
@@ -54,6 +58,19 @@ _NOTE_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\ud
 TEXT_MAX = 500
 NOTE_MAX = 10_000
 LIST_MAX = 100
+
+
+Label = str | tuple[str, int, Node | Relation]
+"""Names a record in messages: a string, or (list name, index, record), formatted only when needed."""
+
+
+def label_text(label: Label) -> str:
+    """``people[3] (p_anna)`` or ``relations[12] (COVERS m_kam -> p_x)`` from a lazy label."""
+    if isinstance(label, str):
+        return label
+    name, index, record = label
+    inner = record.id if isinstance(record, Node) else record.label()
+    return f"{name}[{index}] ({inner})"
 
 
 class ExistingGraph(Protocol):
@@ -254,6 +271,80 @@ def apply_changes(
     return out
 
 
+def _fast_check(field: Field) -> Callable[[Any], bool]:
+    """A quick yes/no test for ``field`` that agrees with ``check_value`` (used before any message is built)."""
+    if field.type == "unit":
+        return lambda v: (type(v) is float and 0.0 <= v <= 1.0) or (type(v) is int and 0 <= v <= 1)
+    if field.type == "text" and not field.required:
+        return lambda v: type(v) is str and len(v) <= TEXT_MAX and not _TEXT_BAD.search(v)
+    if field.type == "ref":
+        return lambda v: type(v) is str and _ID.fullmatch(v) is not None
+    if field.type == "enum":
+        assert field.choices is not None
+        allowed = frozenset(field.choices._value2member_map_)
+        return lambda v: type(v) is str and v in allowed
+    return lambda v: check_value(field, v) is None
+
+
+_FAST = {
+    key: ({f.name: _fast_check(f) for f in fields}, tuple(f.name for f in fields if f.required))
+    for key, fields in [*NODE_FIELDS.items(), *RELATION_FIELDS.items()]
+}
+
+
+def _fast_props(raw: dict[str, Any], key: NodeKind | RelationType, skip: Collection[str]) -> dict[str, Any] | None:
+    checks, required = _FAST[key]
+    props: dict[str, Any] = {}
+    for name, value in raw.items():
+        if name in skip:
+            continue
+        check = checks.get(name)
+        if check is None or not check(value):
+            return None
+        props[name] = value
+    for name in required:
+        if name not in props:
+            return None
+    return props
+
+
+def parse_node_fast(kind: NodeKind, raw: Any) -> Node | None:
+    """``raw`` as a ``Node`` when it is valid, else None, without building any message.
+
+    Bulk imports try this first and call ``parse_node`` only for records it
+    refuses, to say why.
+    """
+    if type(raw) is not dict:
+        return None
+    node_id = raw.get("id")
+    if type(node_id) is not str or _ID.fullmatch(node_id) is None:
+        return None
+    props = _fast_props(raw, kind, ("id",))
+    return None if props is None else Node(kind, node_id, props)
+
+
+def parse_relation_fast(raw: Any) -> Relation | None:
+    """``raw`` as a ``Relation`` when it is valid, else None; see ``parse_node_fast``."""
+    if type(raw) is not dict:
+        return None
+    rel_type = _RELATION_TYPES.get(raw.get("type"))  # type: ignore[arg-type]
+    source, target = raw.get("from"), raw.get("to")
+    if (
+        rel_type is None
+        or type(source) is not str
+        or type(target) is not str
+        or source == target
+        or _ID.fullmatch(source) is None
+        or _ID.fullmatch(target) is None
+    ):
+        return None
+    props = _fast_props(raw, rel_type, _REL_STRUCT)
+    return None if props is None else Relation(rel_type, source, target, props)
+
+
+_RELATION_TYPES: dict[str, RelationType] = {t.value: t for t in RelationType}
+
+
 def parse_node(kind: NodeKind, raw: Any, prefix: str, problems: list[Problem]) -> Node | None:
     """Check one raw node record of ``kind``; on success return it as a ``Node``.
 
@@ -311,8 +402,8 @@ def _kinds(kinds: Iterable[NodeKind]) -> str:
 
 
 def check_graph(
-    nodes: Sequence[tuple[str, Node]],
-    relations: Sequence[tuple[str, Relation]],
+    nodes: Sequence[tuple[Label, Node]],
+    relations: Sequence[tuple[Label, Relation]],
     existing: ExistingGraph = EMPTY_GRAPH,
     broken: Collection[str] = (),
 ) -> list[Problem]:
@@ -326,10 +417,12 @@ def check_graph(
     """
     problems: list[Problem] = []
     new: dict[str, Node] = {}
-    where_of: dict[str, str] = {}
+    where_of: dict[str, Label] = {}
     for where, node in nodes:
         if node.id in new:
-            problems.append(Problem(where, f"id '{node.id}' is already used by {where_of[node.id]}", "id"))
+            problems.append(
+                Problem(label_text(where), f"id '{node.id}' is already used by {label_text(where_of[node.id])}", "id")
+            )
             continue
         new[node.id] = node
         where_of[node.id] = where
@@ -350,13 +443,13 @@ def check_graph(
 
     changed_sites: list[str] = []
     for where, node in nodes:
-        if where_of.get(node.id) != where:
+        if where_of.get(node.id) is not where:
             continue
         old = stored.get(node.id)
         if old is not None and old.kind != node.kind:
             problems.append(
                 Problem(
-                    where,
+                    label_text(where),
                     f"id '{node.id}' is already {with_article(old.kind)}; a record cannot change kind "
                     "(choose another id, or delete the old record first)",
                     "id",
@@ -368,23 +461,27 @@ def check_graph(
             owner = final(account_id)
             if owner is None:
                 if account_id not in broken:
-                    problems.append(Problem(where, f"account '{account_id}' does not exist", "account"))
+                    problems.append(Problem(label_text(where), f"account '{account_id}' does not exist", "account"))
             elif owner.kind != NodeKind.ACCOUNT:
                 problems.append(
-                    Problem(where, f"'{account_id}' is {with_article(owner.kind)}, not an account", "account")
+                    Problem(
+                        label_text(where), f"'{account_id}' is {with_article(owner.kind)}, not an account", "account"
+                    )
                 )
             site_id = node.props.get("site")
             if site_id is not None:
                 site = final(site_id)
                 if site is None:
                     if site_id not in broken:
-                        problems.append(Problem(where, f"site '{site_id}' does not exist", "site"))
+                        problems.append(Problem(label_text(where), f"site '{site_id}' does not exist", "site"))
                 elif site.kind != NodeKind.SITE:
-                    problems.append(Problem(where, f"'{site_id}' is {with_article(site.kind)}, not a site", "site"))
+                    problems.append(
+                        Problem(label_text(where), f"'{site_id}' is {with_article(site.kind)}, not a site", "site")
+                    )
                 elif site.account != account_id:
                     problems.append(
                         Problem(
-                            where,
+                            label_text(where),
                             f"site '{site_id}' belongs to account '{site.account}', "
                             f"not to the person's account '{account_id}'",
                             "site",
@@ -400,18 +497,20 @@ def check_graph(
             if person.account != site.account:
                 problems.append(
                     Problem(
-                        where_of[site.id],
+                        label_text(where_of[site.id]),
                         f"cannot move the site to account '{site.account}': person '{person.id}' "
                         f"of account '{person.account}' works there",
                         "account",
                     )
                 )
 
-    seen_keys: dict[RelationKey, str] = {}
-    reports: list[tuple[str, str, str]] = []
+    seen_keys: dict[RelationKey, Label] = {}
+    reports: list[tuple[Label, str, str]] = []
     for where, rel in relations:
         if rel.key in seen_keys:
-            problems.append(Problem(where, f"the same relation is already given by {seen_keys[rel.key]}"))
+            problems.append(
+                Problem(label_text(where), f"the same relation is already given by {label_text(seen_keys[rel.key])}")
+            )
             continue
         seen_keys[rel.key] = where
         sources, targets = RELATION_ENDPOINTS[rel.type]
@@ -421,11 +520,11 @@ def check_graph(
             role = "source" if field == "from" else "target"
             if end is None:
                 if end_id not in broken:
-                    problems.append(Problem(where, f"{role} '{end_id}' does not exist", field))
+                    problems.append(Problem(label_text(where), f"{role} '{end_id}' does not exist", field))
             elif end.kind not in allowed:
                 problems.append(
                     Problem(
-                        where,
+                        label_text(where),
                         f"{role} '{end_id}' is {with_article(end.kind)}; {rel.type} goes from {_kinds(sources)} "
                         f"to {_kinds(targets)}",
                         field,
@@ -437,7 +536,7 @@ def check_graph(
             if ends[0].kind != ends[1].kind:
                 problems.append(
                     Problem(
-                        where,
+                        label_text(where),
                         f"REPORTS_TO joins a person to a person or a member to a member, "
                         f"not a {ends[0].kind} to a {ends[1].kind}",
                     )
@@ -449,7 +548,7 @@ def check_graph(
     return problems
 
 
-def _reporting_cycles(reports: Sequence[tuple[str, str, str]], existing: ExistingGraph) -> list[Problem]:
+def _reporting_cycles(reports: Sequence[tuple[Label, str, str]], existing: ExistingGraph) -> list[Problem]:
     """One problem per new ``REPORTS_TO`` edge that has to go for the reporting lines to have no cycle.
 
     The stored edges have no cycle, so every cycle uses a new edge; cycles are
@@ -473,7 +572,7 @@ def _reporting_cycles(reports: Sequence[tuple[str, str, str]], existing: Existin
     for targets in up.values():
         for target in targets:
             direct[target] = direct.get(target, 0) + 1
-    problems: list[Problem] = []
+    found: list[tuple[int, Problem]] = []
     while (cycle := _find_cycle(up)) is not None:
         edges = list(itertools.pairwise([*cycle, cycle[0]]))
         new = [e for e in edges if e in position]
@@ -481,11 +580,9 @@ def _reporting_cycles(reports: Sequence[tuple[str, str, str]], existing: Existin
         i = position[(source, target)]
         at = cycle.index(source)
         loop = " -> ".join([*cycle[at:], *cycle[:at], source])
-        problems.append(Problem(reports[i][0], f"REPORTS_TO would form a cycle: {loop}"))
+        found.append((i, Problem(label_text(reports[i][0]), f"REPORTS_TO would form a cycle: {loop}")))
         up[source].remove(target)
-    order = {where: i for i, (where, _, _) in enumerate(reports)}
-    problems.sort(key=lambda p: order[p.where])
-    return problems
+    return [problem for _, problem in sorted(found, key=lambda f: f[0])]
 
 
 def _find_cycle(up: Mapping[str, Sequence[str]]) -> list[str] | None:
