@@ -9,8 +9,10 @@ streams, so an export never holds the whole graph as JSON text in memory.
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -35,6 +37,7 @@ __all__ = [
     "check_document",
     "load_document",
     "parse_document",
+    "paused_gc",
     "write_document",
 ]
 
@@ -144,11 +147,27 @@ def _parse(raw: Any, problems: list[Problem]) -> GraphDocument:
     return doc
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a bulk job allocates millions of small objects.
+
+    Documents and records hold no reference cycles, so nothing is lost; the
+    collector runs again afterwards. Saves a good part of a large import.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def load_document(path: str | Path) -> Any:
     """Read and decode a JSON file; a missing file or broken JSON raises ``InvalidInput`` naming it."""
     p = Path(path)
     try:
-        with p.open("rb") as fp:
+        with p.open("rb") as fp, paused_gc():
             return json.load(fp)
     except FileNotFoundError:
         raise InvalidInput([Problem(str(p), "no such file")]) from None

@@ -439,7 +439,8 @@ def check_graph(
     stored = existing.nodes_by_id(mentioned)
 
     def final(node_id: str) -> Node | None:
-        return new.get(node_id) or stored.get(node_id)
+        node = new.get(node_id)
+        return stored.get(node_id) if node is None else node
 
     changed_sites: list[str] = []
     for where, node in nodes:
@@ -514,6 +515,13 @@ def check_graph(
             continue
         seen_keys[rel.key] = where
         sources, targets = RELATION_ENDPOINTS[rel.type]
+        head, tail = final(rel.source), final(rel.target)
+        if head is not None and tail is not None and head.kind in sources and tail.kind in targets:
+            if rel.type != RelationType.REPORTS_TO:
+                continue  # the common case: nothing to report, no message built
+            if head.kind == tail.kind:
+                reports.append((where, rel.source, rel.target))
+                continue
         ends: list[Node] = []
         for field, end_id, allowed in (("from", rel.source, sources), ("to", rel.target, targets)):
             end = final(end_id)

@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from graphsvc.errors import Conflict, InvalidInput, NotFound, Problem, StoreUnavailable
-from graphsvc.interchange import GraphDocument, check_document, write_document
+from graphsvc.interchange import GraphDocument, check_document, paused_gc, write_document
 from graphsvc.model import (
+    EMPTY_GRAPH,
     LIST_NAMES,
     NODE_FIELDS,
     RELATION_FIELDS,
@@ -42,22 +43,29 @@ SCHEMA_VERSION = 1
 _CHUNK = 5000
 _T = TypeVar("_T")
 
+_SECONDARY_INDEXES = {
+    "nodes_kind": "CREATE INDEX IF NOT EXISTS nodes_kind ON nodes (kind, id)",
+    "nodes_account": "CREATE INDEX IF NOT EXISTS nodes_account ON nodes (account, kind, id)",
+    "relations_source": "CREATE INDEX IF NOT EXISTS relations_source ON relations (source, type)",
+    "relations_target": "CREATE INDEX IF NOT EXISTS relations_target ON relations (target, type)",
+}
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS nodes (
     id TEXT PRIMARY KEY, kind TEXT NOT NULL, account TEXT, name TEXT NOT NULL, props TEXT NOT NULL
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS nodes_kind ON nodes (kind, id);
-CREATE INDEX IF NOT EXISTS nodes_account ON nodes (account, kind, id);
+{nodes_kind};
+{nodes_account};
 CREATE TABLE IF NOT EXISTS relations (
     type TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL, props TEXT NOT NULL,
     PRIMARY KEY (type, source, target)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS relations_source ON relations (source, type);
-CREATE INDEX IF NOT EXISTS relations_target ON relations (target, type);
+{relations_source};
+{relations_target};
 CREATE TABLE IF NOT EXISTS revisions (account TEXT PRIMARY KEY, revision INTEGER NOT NULL) WITHOUT ROWID;
 INSERT OR IGNORE INTO meta (key, value) VALUES ('revision', '0')
-"""
+""".format(**_SECONDARY_INDEXES)
 
 # The accounts whose influence graph holds any node of the temp table _ids
 # (DESIGN.md section 2): the node's own account; accounts it INFLUENCES or
@@ -111,8 +119,21 @@ WHERE r.target IN (SELECT id FROM temp._g) OR (r.type = 'ASSIGNED_TO' AND r.targ
 """
 
 
+_make_encoder = getattr(json.encoder, "c_make_encoder", None)
+# markers, default, encoder, indent, key separator, item separator, sort_keys, skipkeys, allow_nan
+_ENCODER = (
+    _make_encoder(None, None, json.encoder.encode_basestring, None, ":", ",", True, False, True)
+    if _make_encoder is not None
+    else None
+)
+_SLOW_ENCODE = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+
+
 def _canonical(props: Mapping[str, Any]) -> str:
-    return json.dumps(props, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """Properties as stored: compact JSON with sorted keys, by one C encoder built once."""
+    if _ENCODER is None:
+        return _SLOW_ENCODE(props)
+    return "".join(_ENCODER(props, 0))
 
 
 def _node(row: sqlite3.Row | tuple[Any, ...]) -> Node:
@@ -211,6 +232,10 @@ class SqliteStore:
             conn.create_function("casefold", 1, lambda s: s.casefold() if isinstance(s, str) else s, deterministic=True)
             conn.execute("CREATE TEMP TABLE IF NOT EXISTS _ids (id TEXT PRIMARY KEY)")
             conn.execute("CREATE TEMP TABLE IF NOT EXISTS _g (id TEXT PRIMARY KEY)")
+            conn.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS _keys (type TEXT, source TEXT, target TEXT, "
+                "PRIMARY KEY (type, source, target)) WITHOUT ROWID"
+            )
             self._local.conn = conn
             with self._lock:
                 self._all.append(conn)
@@ -626,10 +651,28 @@ class SqliteStore:
             mode = ImportMode(mode)
         except ValueError:
             raise InvalidInput(f"import mode must be merge or replace, not {mode!r}") from None
-        with self._write() as conn:
-            if mode == ImportMode.REPLACE:
-                return self._apply(conn, check_document(raw), progress, replace=True)
-            return self._apply(conn, check_document(raw, self), progress, replace=False)
+        with paused_gc(), self._write() as conn:
+            empty = conn.execute("SELECT 1 FROM nodes LIMIT 1").fetchone() is None
+            # A replace, or a first import, is checked on its own; a merge against what is stored.
+            doc = check_document(raw, EMPTY_GRAPH if empty or mode == ImportMode.REPLACE else self)
+            if empty:
+                return self._load_empty(conn, doc, progress)
+            return self._apply(conn, doc, progress, replace=mode == ImportMode.REPLACE)
+
+    def _load_empty(self, conn: sqlite3.Connection, doc: GraphDocument, progress: Progress | None) -> WriteResult:
+        """A first import: no diff to make, secondary indexes built once after the rows are in.
+
+        Dropping and recreating the indexes happens inside the import's
+        transaction, so a failure still leaves the store as it was.
+        """
+        for name in _SECONDARY_INDEXES:
+            conn.execute(f"DROP INDEX IF EXISTS {name}")
+        self._write_all(conn, doc.nodes, doc.relations, progress)
+        for statement in _SECONDARY_INDEXES.values():
+            conn.execute(statement)
+        accounts = {n.id for n in doc.nodes if n.kind == NodeKind.ACCOUNT}
+        revision = self._bump(conn, accounts) if len(doc) else self.revision()
+        return WriteResult(created=len(doc), accounts=tuple(sorted(accounts)), revision=revision)
 
     def _write_all(
         self, conn: sqlite3.Connection, nodes: Sequence[Node], relations: Sequence[Relation], progress: Progress | None
@@ -692,18 +735,19 @@ class SqliteStore:
         )
 
     def _relations_by_key(self, keys: Sequence[RelationKey]) -> dict[RelationKey, Relation]:
+        """The stored relations among ``keys``, by one join on a temp table (a row-value IN would scan)."""
         conn = self._conn()
         if not keys or not conn.execute("SELECT 1 FROM relations LIMIT 1").fetchone():
             return {}
+        conn.execute("DELETE FROM temp._keys")
+        conn.executemany("INSERT OR IGNORE INTO temp._keys VALUES (?, ?, ?)", ((str(t), s, o) for t, s, o in keys))
+        rows = conn.execute(
+            "SELECT r.type, r.source, r.target, r.props FROM temp._keys k JOIN relations r "
+            "ON r.type = k.type AND r.source = k.source AND r.target = k.target"
+        )
         out: dict[RelationKey, Relation] = {}
-        for chunk in _chunks(keys, 300):
-            values = ",".join(["(?, ?, ?)"] * len(chunk))
-            params = [str(p) for key in chunk for p in key]
-            rows = conn.execute(
-                f"SELECT type, source, target, props FROM relations WHERE (type, source, target) IN (VALUES {values})",
-                params,
-            )
-            for row in rows:
-                rel = _relation(row)
-                out[rel.key] = rel
+        for row in rows:
+            rel = _relation(row)
+            out[rel.key] = rel
+        conn.execute("DELETE FROM temp._keys")
         return out

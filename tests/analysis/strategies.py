@@ -70,7 +70,8 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
         if rtype == "MEMBER_OF":
             doc.member_of(u, v, draw(st.sampled_from(["chair", "member", "advisor"])), strength)
         elif rtype == "COVERS":
-            doc.covers(u, v, strength, last_contact=draw(st.sampled_from([None, "2026-01-01", "2026-06-01"])))
+            last = draw(st.sampled_from([None, "2026-01-01", "2026-06-01"]))
+            doc.covers(u, v, strength, last_contact=last, cadence_days=draw(st.sampled_from([None, 30, 90, 150])))
         else:
             doc.rel(rtype, u, v, strength=strength)
     return doc.dict()

@@ -3,26 +3,14 @@ and portfolio leverage across key accounts (DESIGN.md sections 3 and 4)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from graphsvc.analyst import Analyst
 from graphsvc.errors import InvalidInput, NotFound
-from graphsvc.store import GraphStore, open_store
+from graphsvc.store import GraphStore
 from tests.analysis.builders import ACC, AS_OF, FRESH, Doc, healthy
 
 B = "acc_b"
-
-
-@pytest.fixture
-def sqlite_store(tmp_path: Path) -> Iterator[GraphStore]:
-    s = open_store(f"sqlite:///{tmp_path / 'analyst.db'}")
-    try:
-        yield s
-    finally:
-        s.close()
 
 
 def two_accounts() -> Doc:

@@ -6,9 +6,7 @@ the account views through the account's influence graph.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,18 +16,9 @@ from hypothesis import strategies as st
 from graphsvc.analysis import account_coverage, coverage_score, is_covered, key_stakeholders
 from graphsvc.analyst import Analyst
 from graphsvc.errors import InvalidInput, NotFound
-from graphsvc.store import GraphStore, open_store
+from graphsvc.store import GraphStore
 from tests.analysis.builders import ACC, AS_OF, Doc, days_before, healthy, influence_graph
 from tests.analysis.strategies import documents
-
-
-@pytest.fixture
-def sqlite_store(tmp_path: Path) -> Iterator[GraphStore]:
-    s = open_store(f"sqlite:///{tmp_path / 'coverage.db'}")
-    try:
-        yield s
-    finally:
-        s.close()
 
 
 def analyst_for(store: GraphStore, doc: Doc) -> Analyst:
@@ -222,10 +211,12 @@ def test_adding_a_cover_never_lowers_the_coverage_score(raw: dict[str, Any], dat
     member, node = data.draw(st.sampled_from(free), label="new cover")
     strength = data.draw(st.sampled_from([None, 0.29, 0.3, 0.5, 1.0]), label="strength")
     last = data.draw(st.sampled_from([None, days_before(90), days_before(91), days_before(1)]), label="last contact")
-    raw["relations"].append(
-        {"type": "COVERS", "from": member, "to": node, **({"strength": strength} if strength is not None else {})}
-        | ({"last_contact": last} if last else {})
-    )
+    cover: dict[str, Any] = {"type": "COVERS", "from": member, "to": node}
+    if strength is not None:
+        cover["strength"] = strength
+    if last is not None:
+        cover["last_contact"] = last
+    raw["relations"].append(cover)
     after = coverage_score(influence_graph(raw), AS_OF).score
     assert 0 <= after <= 100
     assert after >= before

@@ -11,7 +11,7 @@ that ties, and float products equal only after rounding, happen often.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
 
@@ -66,6 +66,7 @@ class Oracle:
         }
         self.nodes = near | team
         self.own = own
+        self.inside = [r for r in rels if r["from"] in self.nodes and r["to"] in self.nodes]
         self.members = team
         self.assigned = sorted(r["from"] for r in rels if r["type"] == "ASSIGNED_TO" and r["to"] == account)
         self.weight: dict[tuple[str, str], float] = {}
@@ -151,6 +152,7 @@ class Oracle:
 
 
 _LINKS = ("COVERS", "KNOWS", "MEMBER_OF")
+_SEVERITY = {"HIGH": 0, "MEDIUM": 1, "LOW": 2}
 
 
 def targets(ig: InfluenceGraph) -> list[str]:
@@ -244,6 +246,85 @@ def test_decision_nodes_and_key_stakeholders_follow_their_definitions(raw: dict[
     assert key_stakeholders(ig, max_hops) == oracle.key_stakeholders(max_hops)
 
 
+def expected_gaps(oracle: Oracle, as_of: date, max_hops: int = 4) -> list[tuple[str, str, str, str | None]]:
+    """The gap table of DESIGN.md section 3, applied literally, as (severity, kind, subject, role), sorted."""
+    kind, record, own = oracle.kind, oracle.record, oracle.own
+
+    def strength(r: dict[str, Any]) -> float:
+        return 0.5 if r.get("strength") is None else float(r["strength"])
+
+    def stale(r: dict[str, Any]) -> bool:
+        last = r.get("last_contact")
+        return last is None or date.fromisoformat(last) + timedelta(days=r.get("cadence_days", 90)) < as_of
+
+    covers = [r for r in oracle.inside if r["type"] == "COVERS"]
+    counting = [r for r in covers if strength(r) >= 0.3]
+    covered = {r["to"] for r in counting}
+    known = {r["to"] for r in oracle.inside if r["type"] == "KNOWS" and strength(r) >= 0.3}
+    decisions = set(oracle.decision_nodes())
+    keys = set(oracle.key_stakeholders(max_hops))
+    people = [n for n in own if kind[n] == "person"]
+    out: list[tuple[str, str, str, str | None]] = []
+
+    def add(severity: str, gap: str, subject: str, role: str | None = None) -> None:
+        out.append((severity, gap, subject, role))
+
+    for p in people:
+        if p in decisions and p not in covered:
+            add("HIGH", "UNCOVERED_DECISION_MAKER", p)
+    for c in (n for n in own if kind[n] == "committee"):
+        seats = {r["from"] for r in oracle.inside if r["type"] == "MEMBER_OF" and r["to"] == c}
+        if c not in covered and not seats & covered:
+            add("HIGH", "UNCOVERED_COMMITTEE", c)
+    if len({r["from"] for r in counting if r["to"] in keys}) < 2:
+        add("HIGH", "SINGLE_THREADED", ACC)
+    for k in keys:
+        if record[k].get("attitude") in ("skeptic", "opponent") and not any(
+            strength(r) >= 0.5 for r in covers if r["to"] == k
+        ):
+            add("HIGH", "UNMANAGED_OPPONENT", k)
+        if kind[k] == "person" and k not in decisions and k not in covered:
+            add("MEDIUM", "UNCOVERED_KEY_STAKEHOLDER", k)
+        live = [r for r in counting if r["to"] == k]
+        if live and all(stale(r) for r in live):
+            add("MEDIUM", "STALE_RELATIONSHIP", k)
+
+    def weight(r: dict[str, Any]) -> float:
+        return ROLE_WEIGHT[r["role"]] if r["type"] == "MEMBER_OF" and r.get("strength") is None else strength(r)
+
+    for i in (n for n in oracle.nodes if kind[n] == "influencer"):
+        strong = any(
+            r["from"] == i and r["to"] in own and r["type"] in ("INFLUENCES", "MEMBER_OF") and weight(r) >= 0.5
+            for r in oracle.inside
+        )
+        if (i in keys or strong) and i not in covered and i not in known:
+            add("MEDIUM", "UNCOVERED_EXTERNAL_INFLUENCER", i)
+    for site in (n for n in own if kind[n] == "site"):
+        here = [p for p in people if record[p].get("site") == site]
+        if set(here) & keys and not set(here) & covered:
+            add("MEDIUM", "UNCOVERED_SITE", site)
+    if not any(record[p].get("attitude") == "champion" for p in people):
+        add("MEDIUM", "NO_CHAMPION", ACC)
+    sponsors = {m for m in oracle.members if record[m]["role"] == "executive_sponsor"}
+    if not (sponsors & set(oracle.assigned)) and not any(
+        r["from"] in sponsors and r["to"] in decisions for r in counting
+    ):
+        add("MEDIUM", "NO_EXECUTIVE_SPONSOR", ACC)
+    held = {role for p in people for role in record[p].get("roles", [])}
+    for role in ("decider", "buyer", "user", "influencer", "gatekeeper"):
+        if role not in held:
+            add("HIGH" if role == "decider" else "LOW", "MISSING_BUYING_ROLE", ACC, role)
+    return sorted(out, key=lambda g: (_SEVERITY[g[0]], g[1], g[2], g[3] or ""))
+
+
+@SETTINGS
+@given(documents(), st.sampled_from([date(2026, 3, 31), date(2026, 4, 1), date(2026, 4, 2), date(2026, 6, 30)]))
+def test_coverage_gaps_equal_the_gap_table_applied_literally(raw: dict[str, Any], as_of: date) -> None:
+    ig = influence_graph(raw)
+    found = [(g.severity.value, g.kind.value, g.subject, g.role) for g in coverage_gaps(ig, as_of)]
+    assert found == expected_gaps(Oracle(raw), as_of)
+
+
 _NODE_GAPS = {
     "UNCOVERED_DECISION_MAKER",
     "UNCOVERED_COMMITTEE",
@@ -251,7 +332,6 @@ _NODE_GAPS = {
     "UNCOVERED_KEY_STAKEHOLDER",
     "UNCOVERED_EXTERNAL_INFLUENCER",
 }
-_SEVERITY = {"HIGH": 0, "MEDIUM": 1, "LOW": 2}
 
 
 @SETTINGS

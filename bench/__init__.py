@@ -1,0 +1,1 @@
+"""graphsvc benchmarks: ``python -m bench`` (see docs/performance.md). Not imported by the test suite."""
