@@ -19,10 +19,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-## run: set up, load the demo portfolio into the embedded store if it is empty, serve
+## run: set up, load the demo portfolio into the embedded store if it is empty, serve on loopback without tokens
 run: $(STAMP)
 	$(BIN)/graphsvc demo --if-empty
-	$(BIN)/graphsvc serve --host $(HOST) --port $(PORT)
+	$(BIN)/graphsvc serve --host $(HOST) --port $(PORT) --no-auth
 
 ## test: lint, type checks and the whole test suite
 test: $(STAMP) lint typecheck
@@ -43,9 +43,10 @@ typecheck: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
-## schema: regenerate the files under schema/ from the model
+## schema: regenerate the files under schema/ from the code
 schema: $(STAMP)
 	$(BIN)/python -m graphsvc.model.jsonschema > schema/interchange.schema.json
+	$(BIN)/python -m graphsvc.api > schema/schema.graphql
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -7,6 +7,7 @@ for bugs only.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import os
@@ -15,7 +16,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -179,24 +180,49 @@ def demo(if_empty: bool, replace: bool, store_url: str | None) -> None:
         _import(store, demo_document(date.today()), mode, "demo portfolio")
 
 
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option(
+    "--no-auth",
+    is_flag=True,
+    help="Let every request in without a token, as an admin. Only allowed on a loopback address.",
+)
 @_store_option
-def serve(host: str, port: int, store_url: str | None) -> None:
-    """Serve graphsvc over HTTP."""
+def serve(host: str, port: int, no_auth: bool, store_url: str | None) -> None:
+    """Serve graphsvc over HTTP: /graphql, /healthz and the portfolio overview at /."""
     import uvicorn
 
     from graphsvc.api import create_app
 
+    if no_auth and not _is_loopback(host):
+        raise InvalidInput(f"--no-auth is only allowed on a loopback address (127.0.0.1, ::1), not on {host}")
     url = store_url or default_store_url()
     open_store(url).close()  # fail here, with a clear message, if the store cannot be opened
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"graphsvc {__version__} on {url}", err=True)
     click.echo(f"  accounts:  http://{shown}:{port}/", err=True)
+    click.echo(f"  GraphQL:   http://{shown}:{port}/graphql", err=True)
     click.echo(f"  health:    http://{shown}:{port}/healthz", err=True)
-    uvicorn.run(create_app(url), host=host, port=port, log_level="info", server_header=False)
+    if no_auth:
+        click.echo(
+            "WARNING: authentication is OFF (--no-auth): anyone who can reach this machine's loopback "
+            "address can read and change every account.",
+            err=True,
+        )
+    else:
+        click.echo("  requests need 'Authorization: Bearer <token>' (graphsvc token create --member ID)", err=True)
+    uvicorn.run(create_app(url, auth=not no_auth), host=host, port=port, log_level="info", server_header=False)
 
 
 def _as_of(value: str | None) -> date:
@@ -328,6 +354,69 @@ def gaps(account: str, as_of: str | None, as_json: bool, store_url: str | None) 
                 yield f"{'':>8}suggested: {_path_text(g.suggested_path)}"
 
     _emit(data, as_json, lines)
+
+
+@cli.group("token")
+def token() -> None:
+    """API tokens: each belongs to a member of our team and has a role."""
+
+
+@token.command("create")
+@click.option("--member", "member_id", required=True, help="The member the token belongs to.")
+@click.option(
+    "--role",
+    type=click.Choice(["admin"]),
+    default="admin",
+    show_default=True,
+    help="What the token may do (more roles come with per-account access control).",
+)
+@click.option("--expires-days", type=click.IntRange(1, 3650), help="Days until the token expires (default: never).")
+@_store_option
+def token_create(member_id: str, role: str, expires_days: int | None, store_url: str | None) -> None:
+    """Create a token and print it once: it is stored only hashed."""
+    expires = datetime.now(UTC) + timedelta(days=expires_days) if expires_days else None
+    with _store(store_url) as store:
+        info, secret = store.create_token(member_id, role, expires=expires)
+    click.echo(f"token {info.id} for {info.member} ({info.role}); shown once, keep it safe:", err=True)
+    click.echo(secret)
+
+
+@token.command("list")
+@_json_option
+@_store_option
+def token_list(as_json: bool, store_url: str | None) -> None:
+    """List tokens (never their secrets)."""
+    with _store(store_url) as store:
+        tokens = store.list_tokens()
+    data = [
+        {
+            "id": t.id,
+            "member": t.member,
+            "role": t.role,
+            "created": t.created.isoformat(),
+            "expires": t.expires.isoformat() if t.expires else None,
+            "revoked": t.revoked.isoformat() if t.revoked else None,
+            "last_used": t.last_used.isoformat() if t.last_used else None,
+        }
+        for t in tokens
+    ]
+
+    def lines() -> Iterator[str]:
+        for t in data:
+            state = "revoked" if t["revoked"] else "live"
+            yield f"{t['id']}  {t['member']}  {t['role']}  {state}  created {t['created']}  last used {t['last_used']}"
+
+    _emit(data, as_json, lines)
+
+
+@token.command("revoke")
+@click.argument("token_id")
+@_store_option
+def token_revoke(token_id: str, store_url: str | None) -> None:
+    """Revoke a token at once."""
+    with _store(store_url) as store:
+        info = store.revoke_token(token_id)
+    click.echo(f"token {info.id} of {info.member} revoked")
 
 
 def main(argv: list[str] | None = None) -> None:

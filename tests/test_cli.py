@@ -374,7 +374,7 @@ def server(tmp_path: Path, sqlite_url: str) -> Iterator[str]:
     log = tmp_path / "serve.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [*GRAPHSVC, "serve", "--port", str(port), "--store", sqlite_url],
+            [*GRAPHSVC, "serve", "--port", str(port), "--store", sqlite_url, "--no-auth"],
             env=_env(f"sqlite:///{tmp_path / 'not-this-one.db'}"),  # --store wins over $GRAPHSVC_STORE
             stdin=subprocess.DEVNULL,
             stdout=out,

@@ -1,4 +1,4 @@
-"""The Starlette application: ``/healthz`` and a portfolio overview page.
+"""The Starlette application: ``/graphql``, ``/healthz`` and a portfolio overview page.
 
 The store is opened in the app's lifespan and closed when it stops.
 """
@@ -10,15 +10,19 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import date
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from graphsvc.analysis import Severity
 from graphsvc.analyst import Analyst
+from graphsvc.api.http import AuthMiddleware, BodyLimitMiddleware, GraphQLView, RequestLogMiddleware
+from graphsvc.api.schema import make_schema
 from graphsvc.errors import GraphsvcError
 from graphsvc.model import NodeKind
 from graphsvc.store import GraphStore, open_store
@@ -61,33 +65,52 @@ def _portfolio_page(analyst: Analyst, limit: int = 200) -> str:
     )
 
 
-def create_app(store_url: str | None = None, store_factory: Callable[[], GraphStore] | None = None) -> Starlette:
-    """The graphsvc web app over the store at ``store_url`` (default: ``$GRAPHSVC_STORE``)."""
+MAX_BODY_BYTES = 8 * 1024 * 1024
+"""Largest request body accepted (an ``importGraph`` document included)."""
+
+
+def create_app(
+    store_url: str | None = None,
+    store_factory: Callable[[], GraphStore] | None = None,
+    *,
+    auth: bool = True,
+    max_body_bytes: int = MAX_BODY_BYTES,
+) -> Starlette:
+    """The graphsvc web app over the store at ``store_url`` (default: ``$GRAPHSVC_STORE``).
+
+    ``auth=False`` lets every request in as an admin: for a loopback-only
+    development server (``graphsvc serve --no-auth``).
+    """
+    live: dict[str, Any] = {}
+
+    def get_store() -> GraphStore:
+        return live["store"]
+
+    def get_analyst() -> Analyst:
+        return live["analyst"]
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         store = store_factory() if store_factory else open_store(store_url)
-        app.state.store = store
-        app.state.analyst = Analyst(store)
-        log.info("serving store %s", store.url)
+        live["store"], live["analyst"] = store, Analyst(store)
+        app.state.store, app.state.analyst = store, live["analyst"]
+        log.info("serving store %s (authentication %s)", store.url, "on" if auth else "OFF")
         try:
             yield
         finally:
             store.close()
 
     async def healthz(request: Request) -> Response:
-        store: GraphStore = request.app.state.store
         try:
-            facts = await run_in_threadpool(store.health)
+            facts = await run_in_threadpool(get_store().health)
         except GraphsvcError as exc:
             log.warning("health check failed: %s", exc)
             return JSONResponse({"status": "unavailable", "code": exc.code}, status_code=503)
         return JSONResponse({"status": "ok", **facts})
 
     async def home(request: Request) -> Response:
-        analyst: Analyst = request.app.state.analyst
         try:
-            body = await run_in_threadpool(_portfolio_page, analyst)
+            body = await run_in_threadpool(_portfolio_page, get_analyst())
         except GraphsvcError as exc:
             log.warning("portfolio page failed: %s", exc)
             return HTMLResponse(
@@ -98,7 +121,17 @@ def create_app(store_url: str | None = None, store_factory: Callable[[], GraphSt
             )
         return HTMLResponse(body, headers=_SECURITY_HEADERS)
 
+    graphql = GraphQLView(make_schema(), get_store, get_analyst)
     return Starlette(
-        routes=[Route("/", home), Route("/healthz", healthz)],
+        routes=[
+            Route("/", home),
+            Route("/healthz", healthz),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+        ],
+        middleware=[
+            Middleware(RequestLogMiddleware),
+            Middleware(BodyLimitMiddleware, limit=max_body_bytes),
+            Middleware(AuthMiddleware, get_store=get_store, enabled=auth),
+        ],
         lifespan=lifespan,
     )

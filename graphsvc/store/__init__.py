@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from graphsvc.errors import InvalidInput
-from graphsvc.store.base import AccountRecords, GraphStore, ImportMode, Page, Progress, WriteResult
+from graphsvc.store.base import AccountRecords, GraphStore, ImportMode, Page, Progress, TokenInfo, WriteResult
 
 __all__ = [
     "AccountRecords",
@@ -18,6 +18,7 @@ __all__ = [
     "ImportMode",
     "Page",
     "Progress",
+    "TokenInfo",
     "WriteResult",
     "default_store_url",
     "open_store",

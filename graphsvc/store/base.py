@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import IO, Any, Generic, Protocol, TypeVar
 
 from graphsvc.model import Node, NodeKind, Relation, RelationKey, RelationType
 
-__all__ = ["AccountRecords", "GraphStore", "ImportMode", "Page", "Progress", "WriteResult"]
+__all__ = ["AccountRecords", "GraphStore", "ImportMode", "Page", "Progress", "TokenInfo", "WriteResult"]
 
 T = TypeVar("T")
 Progress = Callable[[int], None]
@@ -61,6 +62,19 @@ class AccountRecords:
     revision: int
     nodes: list[Node]
     relations: list[Relation]
+
+
+@dataclass(frozen=True, slots=True)
+class TokenInfo:
+    """An API token as stored: never the secret itself, only who it is for and its state."""
+
+    id: str
+    member: str
+    role: str
+    created: datetime
+    expires: datetime | None = None
+    revoked: datetime | None = None
+    last_used: datetime | None = None
 
 
 class GraphStore(Protocol):
@@ -111,6 +125,16 @@ class GraphStore(Protocol):
         limit: int = 100,
     ) -> Page[Relation]: ...
 
+    def relations_at(
+        self, ids: Collection[str], rtype: RelationType | None = None, *, side: str = "source"
+    ) -> list[Relation]:
+        """Every relation whose ``side`` (``source`` or ``target``) is one of ``ids``: one batch for many nodes."""
+        ...
+
+    def owned_by(self, account_ids: Collection[str]) -> list[Node]:
+        """Every site, person and committee of the given accounts, by account then id: one batch."""
+        ...
+
     def people_at_sites(self, site_ids: Collection[str]) -> Sequence[Node]: ...
 
     def reports_to_above(self, ids: Collection[str]) -> Iterable[tuple[str, str]]: ...
@@ -130,6 +154,19 @@ class GraphStore(Protocol):
     def export_to(self, fp: IO[str]) -> int:
         """Write the whole graph as one consistent graphsvc/1 document; return the record count."""
         ...
+
+    # tokens (API authentication)
+    def create_token(self, member_id: str, role: str, *, expires: datetime | None = None) -> tuple[TokenInfo, str]:
+        """A new token for a member; returns its record and the secret, which is stored only hashed."""
+        ...
+
+    def token_by_secret(self, secret: str) -> TokenInfo | None:
+        """The live token with that secret (not revoked, not expired), marking it used; else None."""
+        ...
+
+    def list_tokens(self) -> list[TokenInfo]: ...
+
+    def revoke_token(self, token_id: str) -> TokenInfo: ...
 
     # writes
     def create_node(self, kind: NodeKind | str, record: Mapping[str, Any]) -> Node: ...

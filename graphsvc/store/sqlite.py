@@ -10,11 +10,14 @@ Every SQL statement of graphsvc lives in this module.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import secrets
 import sqlite3
 import threading
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -35,11 +38,12 @@ from graphsvc.model import (
     parse_node,
     parse_relation,
 )
-from graphsvc.store.base import AccountRecords, ImportMode, Page, Progress, WriteResult
+from graphsvc.model.schema import with_article
+from graphsvc.store.base import AccountRecords, ImportMode, Page, Progress, TokenInfo, WriteResult
 
 __all__ = ["SqliteStore"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: API tokens; every statement of _SCHEMA is IF NOT EXISTS, so older stores upgrade in place
 _CHUNK = 5000
 _T = TypeVar("_T")
 
@@ -64,6 +68,10 @@ CREATE TABLE IF NOT EXISTS relations (
 {relations_source};
 {relations_target};
 CREATE TABLE IF NOT EXISTS revisions (account TEXT PRIMARY KEY, revision INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS tokens (
+    id TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, member TEXT NOT NULL, role TEXT NOT NULL,
+    created TEXT NOT NULL, expires TEXT, revoked TEXT, last_used TEXT
+) WITHOUT ROWID;
 INSERT OR IGNORE INTO meta (key, value) VALUES ('revision', '0')
 """.format(**_SECONDARY_INDEXES)
 
@@ -134,6 +142,23 @@ def _canonical(props: Mapping[str, Any]) -> str:
     if _ENCODER is None:
         return _SLOW_ENCODE(props)
     return "".join(_ENCODER(props, 0))
+
+
+_TOKEN_COLUMNS = "SELECT id, member, role, created, expires, revoked, last_used FROM tokens"
+
+
+def _hash(secret: str) -> str:
+    """Tokens are 256-bit random secrets, so one SHA-256 is enough to store them safely."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _token(row: sqlite3.Row | tuple[Any, ...]) -> TokenInfo:
+    created = datetime.fromisoformat(row[3])
+    return TokenInfo(row[0], row[1], row[2], created, _when(row[4]), _when(row[5]), _when(row[6]))
 
 
 def _node(row: sqlite3.Row | tuple[Any, ...]) -> Node:
@@ -431,6 +456,31 @@ class SqliteStore:
         items = [_relation(r) for r in rows[:limit]]
         return Page(items, items[-1].key if len(rows) > limit else None)
 
+    def relations_at(
+        self, ids: Collection[str], rtype: RelationType | None = None, *, side: str = "source"
+    ) -> list[Relation]:
+        if side not in ("source", "target"):
+            raise InvalidInput(f"side must be source or target, not {side!r}")
+        type_clause = " AND r.type = ?" if rtype is not None else ""
+        params = [str(_rtype(rtype))] if rtype is not None else []
+        with self._read() as conn:
+            self._fill_ids(conn, ids)
+            rows = conn.execute(
+                f"SELECT r.type, r.source, r.target, r.props FROM temp._ids x JOIN relations r ON r.{side} = x.id"
+                f"{type_clause} ORDER BY r.type, r.source, r.target",
+                params,
+            ).fetchall()
+        return [_relation(r) for r in rows]
+
+    def owned_by(self, account_ids: Collection[str]) -> list[Node]:
+        with self._read() as conn:
+            self._fill_ids(conn, account_ids)
+            rows = conn.execute(
+                "SELECT n.kind, n.id, n.props FROM temp._ids x JOIN nodes n ON n.account = x.id "
+                "ORDER BY n.account, n.id"
+            ).fetchall()
+        return [_node(r) for r in rows]
+
     def people_at_sites(self, site_ids: Collection[str]) -> Sequence[Node]:
         out: list[Node] = []
         with self._read() as conn:
@@ -472,6 +522,50 @@ class SqliteStore:
             ]
             relations = [_relation(r) for r in conn.execute(_ACCOUNT_RELATIONS, (account_id,))]
         return AccountRecords(_node(found), int(revision[0]) if revision else 0, nodes, relations)
+
+    # -- tokens ------------------------------------------------------------------------
+
+    def create_token(self, member_id: str, role: str, *, expires: datetime | None = None) -> tuple[TokenInfo, str]:
+        member = self.get_node(member_id)
+        if member.kind != NodeKind.MEMBER:
+            raise InvalidInput(f"'{member_id}' is {with_article(member.kind)}; tokens belong to members of our team")
+        token_id = secrets.token_hex(6)
+        secret = f"gsv_{token_id}_{secrets.token_urlsafe(32)}"
+        now = datetime.now(UTC)
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO tokens (id, hash, member, role, created, expires) VALUES (?, ?, ?, ?, ?, ?)",
+                (token_id, _hash(secret), member_id, role, now.isoformat(), expires.isoformat() if expires else None),
+            )
+        return TokenInfo(token_id, member_id, role, now, expires), secret
+
+    def token_by_secret(self, secret: str) -> TokenInfo | None:
+        with self._read() as conn:
+            row = conn.execute(_TOKEN_COLUMNS + " WHERE hash = ?", (_hash(secret),)).fetchone()
+        if row is None:
+            return None
+        token = _token(row)
+        now = datetime.now(UTC)
+        if token.revoked is not None or (token.expires is not None and token.expires <= now):
+            return None
+        if token.last_used is None or (now - token.last_used).total_seconds() > 60:
+            with self._write() as conn:  # at most once a minute per token: reads stay reads
+                conn.execute("UPDATE tokens SET last_used = ? WHERE id = ?", (now.isoformat(), token.id))
+        return token
+
+    def list_tokens(self) -> list[TokenInfo]:
+        with self._read() as conn:
+            return [_token(r) for r in conn.execute(_TOKEN_COLUMNS + " ORDER BY created, id")]
+
+    def revoke_token(self, token_id: str) -> TokenInfo:
+        with self._write() as conn:
+            row = conn.execute(_TOKEN_COLUMNS + " WHERE id = ?", (token_id,)).fetchone()
+            if row is None:
+                raise NotFound(f"no token has the id '{token_id}'")
+            if row[5] is None:
+                conn.execute("UPDATE tokens SET revoked = ? WHERE id = ?", (datetime.now(UTC).isoformat(), token_id))
+            row = conn.execute(_TOKEN_COLUMNS + " WHERE id = ?", (token_id,)).fetchone()
+        return _token(row)
 
     def _iter_nodes(self, conn: sqlite3.Connection) -> Iterator[Node]:
         for kind in LIST_NAMES.values():

@@ -1,0 +1,217 @@
+"""HTTP around GraphQL: the ``/graphql`` view, bearer-token authentication, body limits and request logs.
+
+* ``GraphQLView`` serves GraphQL over HTTP (POST JSON, GET for queries,
+  mutations refused over GET, GraphiQL for a browser) and answers
+  ``application/graphql-response+json`` when the client asks for it, with
+  status 400 for requests that never reached execution, as the
+  GraphQL-over-HTTP specification describes.
+* ``AuthMiddleware`` lets through only requests with ``Authorization: Bearer
+  <token>`` of a live token, except ``/healthz`` and the GraphiQL page itself.
+* ``RequestLogMiddleware`` gives each request an id and logs one JSON line:
+  id, method, path, operation, status, duration.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.asgi import GraphQL
+
+from graphsvc.analyst import Analyst
+from graphsvc.api.context import Context, Loaders, Principal, call
+from graphsvc.store import GraphStore
+
+__all__ = ["AuthMiddleware", "BodyLimitMiddleware", "GraphQLView", "RequestLogMiddleware"]
+
+request_log = logging.getLogger("graphsvc.request")
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+_REQUEST_ERRORS = {"GRAPHQL_VALIDATION_FAILED", "QUERY_TOO_COMPLEX", "GRAPHQL_PARSE_FAILED"}
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class GraphQLView(GraphQL[Context, None]):
+    """The ``/graphql`` endpoint over one store and analyst."""
+
+    def __init__(self, schema: Any, get_store: Callable[[], GraphStore], get_analyst: Callable[[], Analyst]) -> None:
+        super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=True)
+        self._store = get_store
+        self._analyst = get_analyst
+
+    async def get_context(self, request: Any, response: Any = None) -> Context:
+        state = request.scope.setdefault("state", {})
+        principal = state.get("principal") or Principal(None, "admin")
+        context = Context(
+            request=request,
+            response=response,
+            store=self._store(),
+            analyst=self._analyst(),
+            principal=principal,
+            request_id=state.get("request_id", "-"),
+            loaders=Loaders(self._store()),
+        )
+        state["graphql"] = context.operation
+        state["loaders"] = context.loaders
+        return context
+
+    async def run(self, request: Any, context: Any = None, root_value: Any = None) -> Any:
+        from strawberry.types.unset import UNSET
+
+        response = await super().run(
+            request, context if context is not None else UNSET, root_value if root_value is not None else UNSET
+        )
+        accept = request.headers.get("accept", "") if isinstance(request, Request) else ""
+        if isinstance(response, Response) and response.media_type == "application/json" and GRAPHQL_RESPONSE in accept:
+            body = json.loads(bytes(response.body))
+            codes = {(e.get("extensions") or {}).get("code") for e in body.get("errors", [])}
+            not_executed = body.get("data") is None and bool(codes & _REQUEST_ERRORS)
+            status = 400 if not_executed else response.status_code
+            return Response(response.body, status_code=status, media_type=GRAPHQL_RESPONSE)
+        return response
+
+
+def _unauthenticated(message: str) -> Response:
+    return JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]},
+        status_code=401,
+        headers={"WWW-Authenticate": 'Bearer realm="graphsvc"'},
+    )
+
+
+class AuthMiddleware:
+    """Require a live bearer token on every request but ``/healthz`` and the GraphiQL page."""
+
+    def __init__(self, app: ASGIApp, get_store: Callable[[], GraphStore], enabled: bool = True) -> None:
+        self.app = app
+        self._store = get_store
+        self.enabled = enabled
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})
+        if not self.enabled:
+            state["principal"] = Principal(None, "admin")
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        path = scope.get("path", "")
+        ide_page = (
+            path == "/graphql"
+            and scope.get("method") == "GET"
+            and "text/html" in headers.get("accept", "")
+            and not scope.get("query_string")
+        )
+        if path == "/healthz" or ide_page:
+            await self.app(scope, receive, send)
+            return
+        scheme, _, secret = headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not secret.strip():
+            await _unauthenticated("send Authorization: Bearer <token> (create one with `graphsvc token create`)")(
+                scope, receive, send
+            )
+            return
+        token = await call(self._store().token_by_secret, secret.strip())
+        if token is None:
+            await _unauthenticated("the token is unknown, expired or revoked")(scope, receive, send)
+            return
+        state["principal"] = Principal(token.member, token.role, token.id)
+        await self.app(scope, receive, send)
+
+
+class BodyLimitMiddleware:
+    """Refuse request bodies over ``limit`` bytes with 413, whether announced or streamed."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await self._too_large(scope, receive, send)
+            return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLarge:
+            await self._too_large(scope, receive, send)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        message = f"the request body is larger than {self.limit} bytes"
+        await JSONResponse(
+            {"errors": [{"message": message, "extensions": {"code": "PAYLOAD_TOO_LARGE"}}]}, status_code=413
+        )(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class RequestLogMiddleware:
+    """One JSON log line per request, and an ``X-Request-ID`` on every response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = Headers(scope=scope).get("x-request-id", "")
+        request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex[:16]
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
+        started = time.perf_counter()
+        status = 500
+
+        async def sending(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            graphql = state.get("graphql") or {}
+            loaders = state.get("loaders")
+            request_log.info(
+                json.dumps(
+                    {
+                        "request_id": request_id,
+                        "method": scope.get("method"),
+                        "path": scope.get("path"),
+                        "operation": graphql.get("name"),
+                        "errors": graphql.get("errors") or None,
+                        "status": status,
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                        "store_calls": getattr(loaders, "store_calls", None),
+                    },
+                    ensure_ascii=False,
+                )
+            )

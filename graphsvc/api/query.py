@@ -1,0 +1,266 @@
+"""The root ``Query``: accounts, nodes, search and every analysis of docs/semantics.md."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from datetime import date
+from typing import Annotated, Generic, TypeVar
+
+import strawberry
+from strawberry.types import Info
+
+from graphsvc.api.context import Context, call
+from graphsvc.api.results import (
+    CoverageGap,
+    InfluencePath,
+    Leverage,
+    MemberCoverage,
+    MemberLoad,
+    NodeMetrics,
+    Overlap,
+    PortfolioLever,
+    TeamCoverage,
+)
+from graphsvc.api.types import Account, NodeInterface, Person, as_gql
+from graphsvc.errors import InvalidInput, NotFound
+from graphsvc.model import AccountStatus, Approach, Attitude, BuyingRole, Node, NodeKind, RelationType
+
+__all__ = ["LIMITS", "Query"]
+
+GInfo = Info[Context, None]
+T = TypeVar("T")
+
+
+class LIMITS:
+    """Caps on arguments that decide how much work one request asks for."""
+
+    first = 100
+    k = 20
+    max_hops = 6
+    top = 500
+
+
+@strawberry.type(description="Information about a page of a connection.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="Whether more items follow.")
+    end_cursor: str | None = strawberry.field(description="Pass as `after` to get the next page.")
+
+
+@strawberry.type(description="An item of a connection with its cursor.")
+class Edge(Generic[T]):
+    cursor: str = strawberry.field(description="Opaque position of this item.")
+    node: T = strawberry.field(description="The item.")
+
+
+@strawberry.type(description="A page of a list that can grow (Relay connection).")
+class Connection(Generic[T]):
+    edges: list[Edge[T]] = strawberry.field(description="The items of this page with their cursors.")
+    page_info: PageInfo = strawberry.field(description="Where this page ends.")
+    total_count: int = strawberry.field(description="Items matching the filters, over all pages.")
+
+
+def _cursor(node_id: str) -> str:
+    return base64.urlsafe_b64encode(node_id.encode()).decode()
+
+
+def _after(cursor: str | None) -> str | None:
+    if cursor is None:
+        return None
+    try:
+        return base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidInput(f"after: {cursor!r} is not a cursor this API gave out") from None
+
+
+def _first(first: int) -> int:
+    if not 1 <= first <= LIMITS.first:
+        raise InvalidInput(f"first must be between 1 and {LIMITS.first}, not {first}")
+    return first
+
+
+def _page(items: Sequence[T], ids: Sequence[str], first: int, total: int, more: bool) -> Connection[T]:
+    edges = [Edge(cursor=_cursor(i), node=item) for item, i in zip(items, ids, strict=True)]
+    end = edges[-1].cursor if edges else None
+    return Connection(edges=edges, page_info=PageInfo(has_next_page=more, end_cursor=end), total_count=total)
+
+
+async def _node_page(
+    info: GInfo,
+    kind: NodeKind | None,
+    where: dict[str, object],
+    name_contains: str | None,
+    first: int,
+    after: str | None,
+) -> tuple[list[Node], int, bool]:
+    store = info.context.store
+    page = await call(
+        store.list_nodes,
+        kind,
+        where=where or None,
+        name_contains=name_contains,
+        after=_after(after),
+        limit=_first(first),
+    )
+    total = await call(store.count_nodes, kind, where=where or None, name_contains=name_contains)
+    return page.items, total, page.next_after is not None
+
+
+def _account_id(node: Node | None, account_id: str) -> Node:
+    if node is None or node.kind != NodeKind.ACCOUNT:
+        raise NotFound(f"no account has the id '{account_id}'")
+    return node
+
+
+def _k(k: int, max_hops: int) -> None:
+    if not 1 <= k <= LIMITS.k:
+        raise InvalidInput(f"k must be between 1 and {LIMITS.k}, not {k}")
+    if not 1 <= max_hops <= LIMITS.max_hops:
+        raise InvalidInput(f"maxHops must be between 1 and {LIMITS.max_hops}, not {max_hops}")
+
+
+def _top(top: int) -> int:
+    if not 1 <= top <= LIMITS.top:
+        raise InvalidInput(f"top must be between 1 and {LIMITS.top}, not {top}")
+    return top
+
+
+@strawberry.type(description="Everything graphsvc answers. Dates are ISO days; `asOf` defaults to today.")
+class Query:
+    @strawberry.field(description="One account by id (null when there is none).")
+    async def account(self, info: GInfo, id: strawberry.ID) -> Account | None:
+        node = await info.context.loaders.node.load(str(id))
+        return Account(_node=node) if node and node.kind == NodeKind.ACCOUNT else None
+
+    @strawberry.field(description="Accounts by id, filtered, a page at a time (at most 100).")
+    async def accounts(
+        self,
+        info: GInfo,
+        first: int = 20,
+        after: str | None = None,
+        status: AccountStatus | None = None,
+        approach: Approach | None = None,
+        country: str | None = None,
+        name_contains: str | None = None,
+    ) -> Connection[Account]:
+        where: dict[str, object] = {}
+        for name, value in (("status", status), ("approach", approach), ("countries", country)):
+            if value is not None:
+                where[name] = value.value if hasattr(value, "value") else value
+        items, total, more = await _node_page(info, NodeKind.ACCOUNT, where, name_contains, first, after)
+        return _page([Account(_node=n) for n in items], [n.id for n in items], first, total, more)
+
+    @strawberry.field(description="Any node by id (null when there is none).")
+    async def node(self, info: GInfo, id: strawberry.ID) -> NodeInterface | None:
+        node = await info.context.loaders.node.load(str(id))
+        return as_gql(node) if node else None
+
+    @strawberry.field(description="Nodes whose name contains the text (case-insensitive), optionally of one kind.")
+    async def search(
+        self, info: GInfo, text: str, kind: NodeKind | None = None, first: int = 20, after: str | None = None
+    ) -> Connection[NodeInterface]:
+        if not text.strip():
+            raise InvalidInput("text must not be empty")
+        items, total, more = await _node_page(info, kind, {}, text, first, after)
+        return _page([as_gql(n) for n in items], [n.id for n in items], first, total, more)
+
+    @strawberry.field(description="People of an account, filtered, a page at a time.")
+    async def people(
+        self,
+        info: GInfo,
+        account_id: strawberry.ID,
+        first: int = 20,
+        after: str | None = None,
+        role: BuyingRole | None = None,
+        attitude: Attitude | None = None,
+        name_contains: str | None = None,
+    ) -> Connection[Person]:
+        _account_id(await info.context.loaders.node.load(str(account_id)), str(account_id))
+        where: dict[str, object] = {}
+        if role is not None:
+            where["roles"] = role.value
+        if attitude is not None:
+            where["attitude"] = attitude.value
+        store = info.context.store
+        page = await call(
+            store.list_nodes,
+            NodeKind.PERSON,
+            account=str(account_id),
+            where=where or None,
+            name_contains=name_contains,
+            after=_after(after),
+            limit=_first(first),
+        )
+        total = await call(
+            store.count_nodes,
+            NodeKind.PERSON,
+            account=str(account_id),
+            where=where or None,
+            name_contains=name_contains,
+        )
+        items = page.items
+        return _page([Person(_node=n) for n in items], [n.id for n in items], first, total, page.next_after is not None)
+
+    @strawberry.field(description="The k strongest influence paths from the team (or the given members) to a node.")
+    async def influence_paths(
+        self,
+        info: GInfo,
+        account_id: strawberry.ID,
+        to: strawberry.ID,
+        from_: Annotated[
+            list[strawberry.ID] | None,
+            strawberry.argument(name="from", description="Members to start from (default: the account team)."),
+        ] = None,
+        k: int = 3,
+        max_hops: int = 4,
+    ) -> list[InfluencePath]:
+        _k(k, max_hops)
+        sources = [str(s) for s in from_] if from_ is not None else None
+        paths = await call(info.context.analyst.paths, str(account_id), str(to), sources, k, max_hops)
+        return [InfluencePath(_path=p) for p in paths]
+
+    @strawberry.field(description="Nodes ranked by leverage on the account's decision.")
+    async def leverage(self, info: GInfo, account_id: strawberry.ID, top: int = 10) -> list[Leverage]:
+        scores = await call(info.context.analyst.leverage, str(account_id))
+        return [Leverage(_score=s) for s in scores[: _top(top)]]
+
+    @strawberry.field(description="Nodes with the greatest lever on all key accounts (or the given ones).")
+    async def portfolio_leverage(
+        self, info: GInfo, top: int = 20, account_ids: list[strawberry.ID] | None = None
+    ) -> list[PortfolioLever]:
+        accounts = [str(a) for a in account_ids] if account_ids is not None else None
+        levers = await call(info.context.analyst.portfolio_leverage, accounts)
+        return [PortfolioLever(_lever=p) for p in levers[: _top(top)]]
+
+    @strawberry.field(description="In/out degree, betweenness and PageRank of every stakeholder of the account.")
+    async def network_metrics(self, info: GInfo, account_id: strawberry.ID) -> list[NodeMetrics]:
+        return [NodeMetrics(_m=m) for m in await call(info.context.analyst.network_metrics, str(account_id))]
+
+    @strawberry.field(description="Coverage gaps of the account, by severity, kind and subject.")
+    async def coverage_gaps(
+        self, info: GInfo, account_id: strawberry.ID, as_of: date | None = None
+    ) -> list[CoverageGap]:
+        gaps = await call(info.context.analyst.gaps, str(account_id), as_of)
+        return [CoverageGap(_gap=g) for g in gaps]
+
+    @strawberry.field(description="What one member covers, with freshness as of a day.")
+    async def coverage(self, info: GInfo, member_id: strawberry.ID, as_of: date | None = None) -> MemberCoverage:
+        analyst = info.context.analyst
+        mc = await call(analyst.coverage, str(member_id), as_of)
+        rels = await info.context.loaders.out.load((str(member_id), RelationType.COVERS))
+        return MemberCoverage(_mc=mc, _relations={r.target: r for r in rels})
+
+    @strawberry.field(description="A team lead's roll-up: coverage per member, overlaps and load.")
+    async def team_coverage(self, info: GInfo, lead_id: strawberry.ID, as_of: date | None = None) -> TeamCoverage:
+        tc = await call(info.context.analyst.team_coverage, str(lead_id), as_of)
+        loaders = info.context.loaders
+        members = []
+        for mc in tc.members:
+            rels = await loaders.out.load((mc.member, RelationType.COVERS))
+            members.append(MemberCoverage(_mc=mc, _relations={r.target: r for r in rels}))
+        return TeamCoverage(
+            lead_id=str(lead_id),
+            members=members,
+            overlaps=[Overlap(node_id=n, member_ids=ms) for n, ms in tc.overlaps.items()],
+            load=[MemberLoad(member_id=m, covered=c) for m, c in tc.load.items()],
+        )
