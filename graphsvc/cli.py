@@ -180,6 +180,16 @@ def demo(if_empty: bool, replace: bool, store_url: str | None) -> None:
         _import(store, demo_document(date.today()), mode, "demo portfolio")
 
 
+def _configure_logging() -> None:
+    """Service messages as text; the request log as one JSON object per line (``graphsvc.request``)."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
+    requests = logging.getLogger("graphsvc.request")
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    requests.addHandler(handler)
+    requests.propagate = False
+
+
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -208,7 +218,7 @@ def serve(host: str, port: int, no_auth: bool, store_url: str | None) -> None:
         raise InvalidInput(f"--no-auth is only allowed on a loopback address (127.0.0.1, ::1), not on {host}")
     url = store_url or default_store_url()
     open_store(url).close()  # fail here, with a clear message, if the store cannot be opened
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
+    _configure_logging()
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"graphsvc {__version__} on {url}", err=True)
     click.echo(f"  accounts:  http://{shown}:{port}/", err=True)
