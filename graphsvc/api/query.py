@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import base64
-from collections.abc import Sequence
 from datetime import date
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, TypeVar
 
 import strawberry
 from strawberry.types import Info
 
 from graphsvc.api.context import Context, call
+from graphsvc.api.pagination import MAX_FIRST, Connection, after_id, first_within, page
 from graphsvc.api.results import (
     CoverageGap,
     InfluencePath,
@@ -22,7 +21,7 @@ from graphsvc.api.results import (
     PortfolioLever,
     TeamCoverage,
 )
-from graphsvc.api.types import Account, NodeInterface, Person, as_gql
+from graphsvc.api.types import Account, NodeInterface, Person, as_gql, people_page
 from graphsvc.errors import InvalidInput, NotFound
 from graphsvc.model import AccountStatus, Approach, Attitude, BuyingRole, Node, NodeKind, RelationType
 
@@ -35,54 +34,10 @@ T = TypeVar("T")
 class LIMITS:
     """Caps on arguments that decide how much work one request asks for."""
 
-    first = 100
+    first = MAX_FIRST
     k = 20
     max_hops = 6
     top = 500
-
-
-@strawberry.type(description="Information about a page of a connection.")
-class PageInfo:
-    has_next_page: bool = strawberry.field(description="Whether more items follow.")
-    end_cursor: str | None = strawberry.field(description="Pass as `after` to get the next page.")
-
-
-@strawberry.type(description="An item of a connection with its cursor.")
-class Edge(Generic[T]):
-    cursor: str = strawberry.field(description="Opaque position of this item.")
-    node: T = strawberry.field(description="The item.")
-
-
-@strawberry.type(description="A page of a list that can grow (Relay connection).")
-class Connection(Generic[T]):
-    edges: list[Edge[T]] = strawberry.field(description="The items of this page with their cursors.")
-    page_info: PageInfo = strawberry.field(description="Where this page ends.")
-    total_count: int = strawberry.field(description="Items matching the filters, over all pages.")
-
-
-def _cursor(node_id: str) -> str:
-    return base64.urlsafe_b64encode(node_id.encode()).decode()
-
-
-def _after(cursor: str | None) -> str | None:
-    if cursor is None:
-        return None
-    try:
-        return base64.urlsafe_b64decode(cursor.encode()).decode()
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidInput(f"after: {cursor!r} is not a cursor this API gave out") from None
-
-
-def _first(first: int) -> int:
-    if not 1 <= first <= LIMITS.first:
-        raise InvalidInput(f"first must be between 1 and {LIMITS.first}, not {first}")
-    return first
-
-
-def _page(items: Sequence[T], ids: Sequence[str], first: int, total: int, more: bool) -> Connection[T]:
-    edges = [Edge(cursor=_cursor(i), node=item) for item, i in zip(items, ids, strict=True)]
-    end = edges[-1].cursor if edges else None
-    return Connection(edges=edges, page_info=PageInfo(has_next_page=more, end_cursor=end), total_count=total)
 
 
 async def _node_page(
@@ -94,16 +49,16 @@ async def _node_page(
     after: str | None,
 ) -> tuple[list[Node], int, bool]:
     store = info.context.store
-    page = await call(
+    found = await call(
         store.list_nodes,
         kind,
         where=where or None,
         name_contains=name_contains,
-        after=_after(after),
-        limit=_first(first),
+        after=after_id(after),
+        limit=first_within(first),
     )
     total = await call(store.count_nodes, kind, where=where or None, name_contains=name_contains)
-    return page.items, total, page.next_after is not None
+    return found.items, total, found.next_after is not None
 
 
 def _account_id(node: Node | None, account_id: str) -> Node:
@@ -148,7 +103,7 @@ class Query:
             if value is not None:
                 where[name] = value.value if hasattr(value, "value") else value
         items, total, more = await _node_page(info, NodeKind.ACCOUNT, where, name_contains, first, after)
-        return _page([Account(_node=n) for n in items], [n.id for n in items], first, total, more)
+        return page([Account(_node=n) for n in items], [n.id for n in items], total, more)
 
     @strawberry.field(description="Any node by id (null when there is none).")
     async def node(self, info: GInfo, id: strawberry.ID) -> NodeInterface | None:
@@ -162,7 +117,7 @@ class Query:
         if not text.strip():
             raise InvalidInput("text must not be empty")
         items, total, more = await _node_page(info, kind, {}, text, first, after)
-        return _page([as_gql(n) for n in items], [n.id for n in items], first, total, more)
+        return page([as_gql(n) for n in items], [n.id for n in items], total, more)
 
     @strawberry.field(description="People of an account, filtered, a page at a time.")
     async def people(
@@ -176,30 +131,7 @@ class Query:
         name_contains: str | None = None,
     ) -> Connection[Person]:
         _account_id(await info.context.loaders.node.load(str(account_id)), str(account_id))
-        where: dict[str, object] = {}
-        if role is not None:
-            where["roles"] = role.value
-        if attitude is not None:
-            where["attitude"] = attitude.value
-        store = info.context.store
-        page = await call(
-            store.list_nodes,
-            NodeKind.PERSON,
-            account=str(account_id),
-            where=where or None,
-            name_contains=name_contains,
-            after=_after(after),
-            limit=_first(first),
-        )
-        total = await call(
-            store.count_nodes,
-            NodeKind.PERSON,
-            account=str(account_id),
-            where=where or None,
-            name_contains=name_contains,
-        )
-        items = page.items
-        return _page([Person(_node=n) for n in items], [n.id for n in items], first, total, page.next_after is not None)
+        return await people_page(info, str(account_id), first, after, role, attitude, name_contains)
 
     @strawberry.field(description="The k strongest influence paths from the team (or the given members) to a node.")
     async def influence_paths(

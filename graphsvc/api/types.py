@@ -18,6 +18,7 @@ from strawberry.types import Info
 from graphsvc.analysis.graph import COMMITTEE_POWER, DEFAULT_CADENCE_DAYS, DEFAULT_STRENGTH, PERSON_POWER
 from graphsvc.api import enums as _enums  # noqa: F401 - registers the GraphQL enums first
 from graphsvc.api.context import Context, call
+from graphsvc.api.pagination import Connection, page_in_memory
 from graphsvc.model import (
     AccountStatus,
     Approach,
@@ -38,7 +39,7 @@ from graphsvc.model import (
 if TYPE_CHECKING:
     from graphsvc.api.results import CoverageGap, GapCounts
 
-__all__ = ["NODE_TYPES", "Account", "Cover", "Member", "NodeInterface", "Stakeholder", "as_gql"]
+__all__ = ["NODE_TYPES", "Account", "Cover", "Member", "NodeInterface", "Stakeholder", "as_gql", "people_page"]
 
 
 GInfo = Info[Context, None]
@@ -271,9 +272,17 @@ class Account(NodeInterface):
     async def team(self, info: GInfo) -> list[Assignment]:
         return [Assignment(_rel=r) for r in await _rels(info, self._node.id, RelationType.ASSIGNED_TO, "target")]
 
-    @strawberry.field(description="People of the account, by id (use Query.people for filters and pages).")
-    async def people(self, info: GInfo) -> list[Person]:
-        return [Person(_node=n) for n in await info.context.loaders.owned_of_kind(self._node.id, NodeKind.PERSON)]
+    @strawberry.field(description="People of the account by id, filtered, a page at a time (at most 100).")
+    async def people(
+        self,
+        info: GInfo,
+        first: int = 20,
+        after: str | None = None,
+        role: BuyingRole | None = None,
+        attitude: Attitude | None = None,
+        name_contains: str | None = None,
+    ) -> Connection[Person]:
+        return await people_page(info, self._node.id, first, after, role, attitude, name_contains)
 
     @strawberry.field(description="Revision of the account's data: moves on every write that touches it.")
     async def revision(self, info: GInfo) -> int:
@@ -463,6 +472,28 @@ class Member(NodeInterface):
     @strawberry.field(description="Account teams the member is on.")
     async def assignments(self, info: GInfo) -> list[Assignment]:
         return [Assignment(_rel=r) for r in await _rels(info, self._node.id, RelationType.ASSIGNED_TO, "source")]
+
+
+async def people_page(
+    info: GInfo,
+    account_id: str,
+    first: int,
+    after: str | None,
+    role: BuyingRole | None,
+    attitude: Attitude | None,
+    name_contains: str | None,
+) -> Connection[Person]:
+    """A page of an account's people, filtered; batched through the request's loader (no N+1)."""
+    people = await info.context.loaders.owned_of_kind(account_id, NodeKind.PERSON)
+    needle = name_contains.casefold() if name_contains else None
+    chosen = [
+        p
+        for p in people
+        if (role is None or role.value in (_p(p, "roles") or ()))
+        and (attitude is None or _p(p, "attitude") == attitude.value)
+        and (needle is None or needle in p.name.casefold())
+    ]
+    return page_in_memory([Person(_node=p) for p in chosen], [p.id for p in chosen], first, after)
 
 
 NODE_TYPES: dict[NodeKind, type[NodeInterface]] = {
