@@ -232,7 +232,14 @@ def serve(host: str, port: int, no_auth: bool, store_url: str | None) -> None:
         )
     else:
         click.echo("  requests need 'Authorization: Bearer <token>' (graphsvc token create --member ID)", err=True)
-    uvicorn.run(create_app(url, auth=not no_auth), host=host, port=port, log_level="info", server_header=False)
+    uvicorn.run(
+        create_app(url, auth=not no_auth),
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=False,  # graphsvc.request logs every request, as one JSON line
+        server_header=False,
+    )
 
 
 def _as_of(value: str | None) -> date:
