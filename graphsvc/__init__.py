@@ -1,4 +1,4 @@
 """graphsvc: stakeholder and buying-center mapping for Key Account Management."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 __all__ = ["__version__"]

@@ -131,13 +131,11 @@ def export(file: Path, store_url: str | None) -> None:
 
 
 def _file_mode(path: Path) -> int:
-    """The existing file's mode, or what a plain new file would get under the umask."""
+    """The existing file's mode, or owner-only (0600) for a new one: an export holds personal data."""
     try:
         return path.stat().st_mode & 0o777
     except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        return 0o600
 
 
 @cli.command("check")
@@ -419,9 +417,13 @@ def token_list(as_json: bool, store_url: str | None) -> None:
     ]
 
     def lines() -> Iterator[str]:
+        now = datetime.now(UTC).isoformat()
         for t in data:
-            state = "revoked" if t["revoked"] else "live"
-            yield f"{t['id']}  {t['member']}  {t['role']}  {state}  created {t['created']}  last used {t['last_used']}"
+            state = "revoked" if t["revoked"] else "expired" if t["expires"] and t["expires"] <= now else "live"
+            yield (
+                f"{t['id']}  {t['member']}  {t['role']}  {state}  created {t['created']}"
+                f"  expires {t['expires'] or 'never'}  last used {t['last_used'] or 'never'}"
+            )
 
     _emit(data, as_json, lines)
 

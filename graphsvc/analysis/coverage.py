@@ -57,11 +57,19 @@ class CoverState:
     """Strength >= 0.3: the cover makes the node covered."""
 
 
+def _plus_days(day: date, days: int) -> date:
+    """``day + days``, saturating at the last representable day (a contact date far in the future)."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max
+
+
 def cover_state(rel: Relation, as_of: date) -> CoverState:
     raw = rel.props.get("last_contact")
     last = date.fromisoformat(raw) if isinstance(raw, str) else None
     cadence = int(rel.props.get("cadence_days", DEFAULT_CADENCE_DAYS))
-    due = last + timedelta(days=cadence) if last else None
+    due = _plus_days(last, cadence) if last else None
     s = strength(rel)
     return CoverState(rel.source, rel.target, s, last, due, due is None or due < as_of, s >= COVERED_MIN)
 

@@ -15,6 +15,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -79,7 +80,9 @@ def create_app(
     """The graphsvc web app over the store at ``store_url`` (default: ``$GRAPHSVC_STORE``).
 
     ``auth=False`` lets every request in as an admin: for a loopback-only
-    development server (``graphsvc serve --no-auth``).
+    development server (``graphsvc serve --no-auth``); then only requests
+    naming a loopback host are answered, so a web page cannot reach it by
+    DNS rebinding.
     """
     live: dict[str, Any] = {}
 
@@ -129,6 +132,11 @@ def create_app(
             Route("/graphql", graphql, methods=["GET", "POST"]),
         ],
         middleware=[
+            *(
+                []
+                if auth
+                else [Middleware(TrustedHostMiddleware, allowed_hosts=["127.0.0.1", "localhost", "::1", "[::1]"])]
+            ),
             Middleware(RequestLogMiddleware),
             Middleware(BodyLimitMiddleware, limit=max_body_bytes),
             Middleware(AuthMiddleware, get_store=get_store, enabled=auth),

@@ -21,22 +21,24 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
 from starlette.datastructures import Headers
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
 from graphsvc.analyst import Analyst
 from graphsvc.api.context import Context, Loaders, Principal, call
+from graphsvc.errors import GraphsvcError
 from graphsvc.store import GraphStore
 
 __all__ = ["AuthMiddleware", "BodyLimitMiddleware", "GraphQLView", "RequestLogMiddleware"]
 
 request_log = logging.getLogger("graphsvc.request")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
-_REQUEST_ERRORS = {"GRAPHQL_VALIDATION_FAILED", "QUERY_TOO_COMPLEX", "GRAPHQL_PARSE_FAILED"}
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_OPERATION_WORD = re.compile(r"\b(query|mutation|subscription)\b|^\s*\{|\}\s*\{")
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -63,20 +65,97 @@ class GraphQLView(GraphQL[Context, None]):
         state["loaders"] = context.loaders
         return context
 
+    async def process_result(self, request: Any, result: Any) -> Any:
+        """Every error leaves with a code, even those raised before the schema's extensions run (syntax)."""
+        data = await super().process_result(request, result)
+        errors: list[dict[str, Any]] = data.get("errors") or []  # type: ignore[assignment]
+        for error in errors:
+            extensions: dict[str, Any] = error.get("extensions") or {}
+            error["extensions"] = extensions
+            if "code" not in extensions:
+                message = str(error.get("message", ""))
+                if "tokens" in message.lower():
+                    extensions["code"] = "QUERY_TOO_COMPLEX"
+                elif message.startswith("Syntax Error"):
+                    extensions["code"] = "GRAPHQL_PARSE_FAILED"
+                else:
+                    extensions["code"] = "GRAPHQL_VALIDATION_FAILED"
+        return data
+
     async def run(self, request: Any, context: Any = None, root_value: Any = None) -> Any:
         from strawberry.types.unset import UNSET
 
+        if isinstance(request, Request) and request.method == "POST":
+            problem = await _malformed_post(request)
+            if problem:
+                return PlainTextResponse(problem, status_code=400)
+        if isinstance(request, Request) and request.method == "GET":
+            query = request.query_params.get("query", "")
+            if query and not request.query_params.get("operationName") and _operation_count(query) > 1:
+                return PlainTextResponse(
+                    "the document holds several operations: say which to run with operationName", status_code=400
+                )
+        if isinstance(request, Request) and request.method == "GET" and _asks_mutation(request):
+            return PlainTextResponse(
+                "mutations are not allowed over GET; send them with POST", status_code=405, headers={"Allow": "POST"}
+            )
         response = await super().run(
             request, context if context is not None else UNSET, root_value if root_value is not None else UNSET
         )
         accept = request.headers.get("accept", "") if isinstance(request, Request) else ""
         if isinstance(response, Response) and response.media_type == "application/json" and GRAPHQL_RESPONSE in accept:
             body = json.loads(bytes(response.body))
-            codes = {(e.get("extensions") or {}).get("code") for e in body.get("errors", [])}
-            not_executed = body.get("data") is None and bool(codes & _REQUEST_ERRORS)
+            errors = body.get("errors", [])
+            # Nothing ran: data is null and no error belongs to a field (validation, limits, variables).
+            not_executed = body.get("data") is None and bool(errors) and all("path" not in e for e in errors)
             status = 400 if not_executed else response.status_code
             return Response(response.body, status_code=status, media_type=GRAPHQL_RESPONSE)
         return response
+
+
+async def _malformed_post(request: Request) -> str | None:
+    """Why a JSON POST body is not a GraphQL request (an object, or a batch list, with a query), or None."""
+    if "json" not in request.headers.get("content-type", "json"):
+        return None
+    try:
+        body = json.loads(await request.body() or b"null")
+    except ValueError:
+        return "the request body is not valid JSON"
+    batch = body if isinstance(body, list) else [body]
+    if not batch or not all(isinstance(item, dict) and isinstance(item.get("query"), str) for item in batch):
+        return 'the request body must be a JSON object with a "query" string'
+    for item in batch:
+        if not item.get("operationName") and _operation_count(item["query"]) > 1:
+            return "the document holds several operations: say which to run with operationName"
+    return None
+
+
+def _operation_count(query: str) -> int:
+    """How many operations a document defines (0 when it does not parse: GraphQL reports that itself)."""
+    if len(_OPERATION_WORD.findall(query)) < 2:
+        return 1  # cheap pre-check: one keyword or none (the shorthand { ... }) cannot make two operations
+    try:
+        return sum(isinstance(d, OperationDefinitionNode) for d in parse(query).definitions)
+    except GraphQLError:
+        return 0
+
+
+def _asks_mutation(request: Request) -> bool:
+    """Whether a GET request's query would run a mutation (the specification answers 405)."""
+    query = request.query_params.get("query")
+    if not query:
+        return False
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return False
+    name = request.query_params.get("operationName")
+    return any(
+        isinstance(op, OperationDefinitionNode)
+        and op.operation == OperationType.MUTATION
+        and (name is None or (op.name is not None and op.name.value == name))
+        for op in document.definitions
+    )
 
 
 def _unauthenticated(message: str) -> Response:
@@ -121,7 +200,21 @@ class AuthMiddleware:
                 scope, receive, send
             )
             return
-        token = await call(self._store().token_by_secret, secret.strip())
+        try:
+            token = await call(self._store().token_by_secret, secret.strip())
+        except GraphsvcError as exc:
+            await JSONResponse(
+                {
+                    "errors": [
+                        {
+                            "message": "the store is unavailable right now; try again shortly",
+                            "extensions": {"code": exc.code},
+                        }
+                    ]
+                },
+                status_code=503,
+            )(scope, receive, send)
+            return
         if token is None:
             await _unauthenticated("the token is unknown, expired or revoked")(scope, receive, send)
             return
@@ -206,6 +299,8 @@ class RequestLogMiddleware:
                         "request_id": request_id,
                         "method": scope.get("method"),
                         "path": scope.get("path"),
+                        "member": getattr(state.get("principal"), "member", None),
+                        "token": getattr(state.get("principal"), "token", None),
                         "operation": graphql.get("name"),
                         "errors": graphql.get("errors") or None,
                         "status": status,

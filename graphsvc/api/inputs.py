@@ -18,6 +18,7 @@ from strawberry.types.unset import UNSET
 
 from graphsvc.api import enums as _enums  # noqa: F401 - registers the GraphQL enums first
 from graphsvc.model import NODE_FIELDS, RELATION_FIELDS, Field, NodeKind, RelationType
+from graphsvc.model.schema import with_article
 
 __all__ = ["NODE_INPUTS", "NODE_PATCHES", "RELATION_INPUTS", "RELATION_PATCHES", "input_record", "type_name"]
 
@@ -82,7 +83,7 @@ NODE_INPUTS: dict[NodeKind, Any] = {
 NODE_PATCHES: dict[NodeKind, Any] = {
     kind: _make(
         f"{type_name(kind)}Patch",
-        f"Changes to a {kind}: a field left out stays, null removes an optional property.",
+        f"Changes to {with_article(kind)}: a field left out stays, null removes an optional property.",
         _fields(NODE_FIELDS[kind], patch=True),
     )
     for kind in NodeKind
@@ -96,7 +97,7 @@ RELATION_INPUTS: dict[RelationType, Any] = {
 RELATION_PATCHES: dict[RelationType, Any] = {
     rtype: _make(
         f"{type_name(rtype)}Patch",
-        f"Changes to a {rtype} relation: a field left out stays, null removes an optional property.",
+        f"Changes to {with_article(rtype)} relation: a field left out stays, null removes an optional property.",
         _fields(RELATION_FIELDS[rtype], patch=True),
     )
     for rtype in RelationType

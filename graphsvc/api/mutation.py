@@ -17,6 +17,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from graphsvc.api.args import CascadeArg, NodeIdArg
 from graphsvc.api.context import Context, call
 from graphsvc.api.inputs import NODE_INPUTS, NODE_PATCHES, RELATION_INPUTS, RELATION_PATCHES, input_record, type_name
 from graphsvc.api.types import (
@@ -28,7 +29,9 @@ from graphsvc.api.types import (
     Influence,
     as_gql,
 )
+from graphsvc.errors import InvalidInput
 from graphsvc.model import NodeKind, Relation, RelationType
+from graphsvc.model.schema import with_article
 from graphsvc.store import ImportMode, WriteResult
 
 __all__ = ["Mutation"]
@@ -36,6 +39,11 @@ __all__ = ["Mutation"]
 GInfo = Info[Context, None]
 FromId = Annotated[
     strawberry.ID, strawberry.argument(name="from", description="Id of the node the relation starts at.")
+]
+RelationTypeArg = Annotated[RelationType, strawberry.argument(description="The relation's type.")]
+DocumentArg = Annotated[JSON, strawberry.argument(description="A whole graphsvc/1 document (docs/interchange.md).")]
+ModeArg = Annotated[
+    ImportMode, strawberry.argument(description="MERGE adds and replaces records by id; REPLACE makes it the graph.")
 ]
 ToId = Annotated[strawberry.ID, strawberry.argument(description="Id of the node the relation ends at.")]
 
@@ -94,7 +102,11 @@ def _create_node(kind: NodeKind) -> Callable[..., Any]:
         record = {k: v for k, v in input_record(input).items() if v is not None}
         return as_gql(await call(info.context.store.create_node, kind, record))
 
-    resolver.__annotations__ = {"info": GInfo, "input": NODE_INPUTS[kind], "return": NODE_TYPES[kind]}
+    resolver.__annotations__ = {
+        "info": GInfo,
+        "input": Annotated[NODE_INPUTS[kind], strawberry.argument(description=f"The new {kind}.")],
+        "return": NODE_TYPES[kind],
+    }
     return resolver
 
 
@@ -103,15 +115,15 @@ def _update_node(kind: NodeKind) -> Callable[..., Any]:
         store = info.context.store
         node = await call(store.get_node, str(id))
         if node.kind != kind:
-            from graphsvc.errors import InvalidInput
-
-            raise InvalidInput(f"'{id}' is a {node.kind}, not a {kind}; use update{type_name(node.kind)}")
+            raise InvalidInput(
+                f"'{id}' is {with_article(node.kind)}, not {with_article(kind)}; use update{type_name(node.kind)}"
+            )
         return as_gql(await call(store.update_node, str(id), input_record(input)))
 
     resolver.__annotations__ = {
         "info": GInfo,
-        "id": strawberry.ID,
-        "input": NODE_PATCHES[kind],
+        "id": NodeIdArg,
+        "input": Annotated[NODE_PATCHES[kind], strawberry.argument(description="The changes.")],
         "return": NODE_TYPES[kind],
     }
     return resolver
@@ -123,7 +135,11 @@ def _create_relation(rtype: RelationType) -> Callable[..., Any]:
         rel = await call(info.context.store.create_relation, {"type": rtype.value, **record})
         return RELATION_TYPES[rtype](_rel=rel)
 
-    resolver.__annotations__ = {"info": GInfo, "input": RELATION_INPUTS[rtype], "return": RELATION_TYPES[rtype]}
+    resolver.__annotations__ = {
+        "info": GInfo,
+        "input": Annotated[RELATION_INPUTS[rtype], strawberry.argument(description=f"The new {rtype} relation.")],
+        "return": RELATION_TYPES[rtype],
+    }
     return resolver
 
 
@@ -136,7 +152,7 @@ def _update_relation(rtype: RelationType) -> Callable[..., Any]:
         "info": GInfo,
         "from_": FromId,
         "to": ToId,
-        "input": RELATION_PATCHES[rtype],
+        "input": Annotated[RELATION_PATCHES[rtype], strawberry.argument(description="The changes.")],
         "return": RELATION_TYPES[rtype],
     }
     return resolver
@@ -147,17 +163,19 @@ def _mutations() -> dict[str, Any]:
     for kind in NodeKind:
         name = type_name(kind)
         fields[f"create_{kind.value}"] = strawberry.mutation(
-            resolver=_create_node(kind), name=f"create{name}", description=f"Create a {kind}."
+            resolver=_create_node(kind), name=f"create{name}", description=f"Create {with_article(kind)}."
         )
         fields[f"update_{kind.value}"] = strawberry.mutation(
             resolver=_update_node(kind),
             name=f"update{name}",
-            description=f"Change a {kind}: fields left out stay, null removes an optional property.",
+            description=f"Change {with_article(kind)}: fields left out stay, null removes an optional property.",
         )
     for rtype in RelationType:
         name = type_name(rtype)
         fields[f"create_{rtype.value.lower()}"] = strawberry.mutation(
-            resolver=_create_relation(rtype), name=f"create{name}", description=f"Create a {rtype} relation."
+            resolver=_create_relation(rtype),
+            name=f"create{name}",
+            description=f"Create {with_article(rtype)} relation.",
         )
         fields[f"update_{rtype.value.lower()}"] = strawberry.mutation(
             resolver=_update_relation(rtype),
@@ -167,15 +185,15 @@ def _mutations() -> dict[str, Any]:
     return fields
 
 
-async def _delete_node(info: GInfo, id: strawberry.ID, cascade: bool = False) -> WriteSummary:
+async def _delete_node(info: GInfo, id: NodeIdArg, cascade: CascadeArg = False) -> WriteSummary:
     return summary(await call(info.context.store.delete_node, str(id), cascade=cascade))
 
 
-async def _delete_relation(info: GInfo, type: RelationType, from_: FromId, to: ToId) -> WriteSummary:
+async def _delete_relation(info: GInfo, type: RelationTypeArg, from_: FromId, to: ToId) -> WriteSummary:
     return summary(await call(info.context.store.delete_relation, type, str(from_), str(to)))
 
 
-async def _import_graph(info: GInfo, document: JSON, mode: ImportMode = ImportMode.MERGE) -> WriteSummary:
+async def _import_graph(info: GInfo, document: DocumentArg, mode: ModeArg = ImportMode.MERGE) -> WriteSummary:
     return summary(await call(info.context.store.import_document, document, mode))
 
 

@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, TypeVar
 
 import strawberry
 from strawberry.types import Info
 
+from graphsvc.api.args import (
+    AccountArg,
+    AccountsArg,
+    AfterArg,
+    ApproachArg,
+    AsOfArg,
+    AttitudeArg,
+    CountryArg,
+    FirstArg,
+    HopsArg,
+    IdArg,
+    KArg,
+    KindArg,
+    LeadArg,
+    MemberArg,
+    NameArg,
+    RoleArg,
+    StatusArg,
+    TargetArg,
+    TextArg,
+    TopArg,
+)
 from graphsvc.api.context import Context, call
 from graphsvc.api.pagination import MAX_FIRST, Connection, after_id, first_within, page
 from graphsvc.api.results import (
@@ -23,7 +44,7 @@ from graphsvc.api.results import (
 )
 from graphsvc.api.types import Account, NodeInterface, Person, as_gql, people_page
 from graphsvc.errors import InvalidInput, NotFound
-from graphsvc.model import AccountStatus, Approach, Attitude, BuyingRole, Node, NodeKind, RelationType
+from graphsvc.model import Node, NodeKind, RelationType
 
 __all__ = ["LIMITS", "Query"]
 
@@ -83,7 +104,7 @@ def _top(top: int) -> int:
 @strawberry.type(description="Everything graphsvc answers. Dates are ISO days; `asOf` defaults to today.")
 class Query:
     @strawberry.field(description="One account by id (null when there is none).")
-    async def account(self, info: GInfo, id: strawberry.ID) -> Account | None:
+    async def account(self, info: GInfo, id: IdArg) -> Account | None:
         node = await info.context.loaders.node.load(str(id))
         return Account(_node=node) if node and node.kind == NodeKind.ACCOUNT else None
 
@@ -91,12 +112,12 @@ class Query:
     async def accounts(
         self,
         info: GInfo,
-        first: int = 20,
-        after: str | None = None,
-        status: AccountStatus | None = None,
-        approach: Approach | None = None,
-        country: str | None = None,
-        name_contains: str | None = None,
+        first: FirstArg = 20,
+        after: AfterArg = None,
+        status: StatusArg = None,
+        approach: ApproachArg = None,
+        country: CountryArg = None,
+        name_contains: NameArg = None,
     ) -> Connection[Account]:
         where: dict[str, object] = {}
         for name, value in (("status", status), ("approach", approach), ("countries", country)):
@@ -106,13 +127,13 @@ class Query:
         return page([Account(_node=n) for n in items], [n.id for n in items], total, more)
 
     @strawberry.field(description="Any node by id (null when there is none).")
-    async def node(self, info: GInfo, id: strawberry.ID) -> NodeInterface | None:
+    async def node(self, info: GInfo, id: IdArg) -> NodeInterface | None:
         node = await info.context.loaders.node.load(str(id))
         return as_gql(node) if node else None
 
     @strawberry.field(description="Nodes whose name contains the text (case-insensitive), optionally of one kind.")
     async def search(
-        self, info: GInfo, text: str, kind: NodeKind | None = None, first: int = 20, after: str | None = None
+        self, info: GInfo, text: TextArg, kind: KindArg = None, first: FirstArg = 20, after: AfterArg = None
     ) -> Connection[NodeInterface]:
         if not text.strip():
             raise InvalidInput("text must not be empty")
@@ -123,12 +144,12 @@ class Query:
     async def people(
         self,
         info: GInfo,
-        account_id: strawberry.ID,
-        first: int = 20,
-        after: str | None = None,
-        role: BuyingRole | None = None,
-        attitude: Attitude | None = None,
-        name_contains: str | None = None,
+        account_id: AccountArg,
+        first: FirstArg = 20,
+        after: AfterArg = None,
+        role: RoleArg = None,
+        attitude: AttitudeArg = None,
+        name_contains: NameArg = None,
     ) -> Connection[Person]:
         _account_id(await info.context.loaders.node.load(str(account_id)), str(account_id))
         return await people_page(info, str(account_id), first, after, role, attitude, name_contains)
@@ -137,14 +158,14 @@ class Query:
     async def influence_paths(
         self,
         info: GInfo,
-        account_id: strawberry.ID,
-        to: strawberry.ID,
+        account_id: AccountArg,
+        to: TargetArg,
         from_: Annotated[
             list[strawberry.ID] | None,
             strawberry.argument(name="from", description="Members to start from (default: the account team)."),
         ] = None,
-        k: int = 3,
-        max_hops: int = 4,
+        k: KArg = 3,
+        max_hops: HopsArg = 4,
     ) -> list[InfluencePath]:
         _k(k, max_hops)
         sources = [str(s) for s in from_] if from_ is not None else None
@@ -152,44 +173,42 @@ class Query:
         return [InfluencePath(_path=p) for p in paths]
 
     @strawberry.field(description="Nodes ranked by leverage on the account's decision.")
-    async def leverage(self, info: GInfo, account_id: strawberry.ID, top: int = 10) -> list[Leverage]:
+    async def leverage(self, info: GInfo, account_id: AccountArg, top: TopArg = 10) -> list[Leverage]:
         scores = await call(info.context.analyst.leverage, str(account_id))
         return [Leverage(_score=s) for s in scores[: _top(top)]]
 
     @strawberry.field(description="Nodes with the greatest lever on all key accounts (or the given ones).")
     async def portfolio_leverage(
-        self, info: GInfo, top: int = 20, account_ids: list[strawberry.ID] | None = None
+        self, info: GInfo, top: TopArg = 20, account_ids: AccountsArg = None
     ) -> list[PortfolioLever]:
         accounts = [str(a) for a in account_ids] if account_ids is not None else None
         levers = await call(info.context.analyst.portfolio_leverage, accounts)
         return [PortfolioLever(_lever=p) for p in levers[: _top(top)]]
 
     @strawberry.field(description="In/out degree, betweenness and PageRank of every stakeholder of the account.")
-    async def network_metrics(self, info: GInfo, account_id: strawberry.ID) -> list[NodeMetrics]:
+    async def network_metrics(self, info: GInfo, account_id: AccountArg) -> list[NodeMetrics]:
         return [NodeMetrics(_m=m) for m in await call(info.context.analyst.network_metrics, str(account_id))]
 
     @strawberry.field(description="Coverage gaps of the account, by severity, kind and subject.")
-    async def coverage_gaps(
-        self, info: GInfo, account_id: strawberry.ID, as_of: date | None = None
-    ) -> list[CoverageGap]:
+    async def coverage_gaps(self, info: GInfo, account_id: AccountArg, as_of: AsOfArg = None) -> list[CoverageGap]:
         gaps = await call(info.context.analyst.gaps, str(account_id), as_of)
         return [CoverageGap(_gap=g) for g in gaps]
 
     @strawberry.field(description="What one member covers, with freshness as of a day.")
-    async def coverage(self, info: GInfo, member_id: strawberry.ID, as_of: date | None = None) -> MemberCoverage:
+    async def coverage(self, info: GInfo, member_id: MemberArg, as_of: AsOfArg = None) -> MemberCoverage:
         analyst = info.context.analyst
         mc = await call(analyst.coverage, str(member_id), as_of)
         rels = await info.context.loaders.out.load((str(member_id), RelationType.COVERS))
-        return MemberCoverage(_mc=mc, _relations={r.target: r for r in rels})
+        return MemberCoverage(_mc=mc, _relations={r.target: r for r in rels}, _as_of=as_of)
 
     @strawberry.field(description="A team lead's roll-up: coverage per member, overlaps and load.")
-    async def team_coverage(self, info: GInfo, lead_id: strawberry.ID, as_of: date | None = None) -> TeamCoverage:
+    async def team_coverage(self, info: GInfo, lead_id: LeadArg, as_of: AsOfArg = None) -> TeamCoverage:
         tc = await call(info.context.analyst.team_coverage, str(lead_id), as_of)
         loaders = info.context.loaders
         members = []
         for mc in tc.members:
             rels = await loaders.out.load((mc.member, RelationType.COVERS))
-            members.append(MemberCoverage(_mc=mc, _relations={r.target: r for r in rels}))
+            members.append(MemberCoverage(_mc=mc, _relations={r.target: r for r in rels}, _as_of=as_of))
         return TeamCoverage(
             lead_id=str(lead_id),
             members=members,

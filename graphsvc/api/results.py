@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import strawberry
 from strawberry.types import Info
 
@@ -9,7 +11,7 @@ from graphsvc import analysis
 from graphsvc.analysis import GapKind, Severity
 from graphsvc.api.context import Context
 from graphsvc.api.types import Account, Cover, Member, NodeInterface, as_gql
-from graphsvc.model import Relation
+from graphsvc.model import BuyingRole, Relation
 
 __all__ = [
     "AccountLeverage",
@@ -198,8 +200,8 @@ class CoverageGap:
         return self._gap.message
 
     @strawberry.field(description="The missing buying-center role (MISSING_BUYING_ROLE only).")
-    def role(self) -> str | None:
-        return self._gap.role
+    def role(self) -> BuyingRole | None:
+        return BuyingRole(self._gap.role) if self._gap.role else None
 
     @strawberry.field(description="The member best placed to close the gap, where one exists.")
     async def suggested_member(self, info: GInfo) -> Member | None:
@@ -230,6 +232,7 @@ def gap_counts(gaps: list[analysis.CoverageGap]) -> GapCounts:
 class MemberCoverage:
     _mc: strawberry.Private[analysis.MemberCoverage]
     _relations: strawberry.Private[dict[str, Relation]]
+    _as_of: strawberry.Private[date | None] = None
 
     @strawberry.field(description="The member.")
     async def member(self, info: GInfo) -> Member | None:
@@ -238,7 +241,7 @@ class MemberCoverage:
 
     @strawberry.field(description="Each cover, by node id.")
     def covers(self) -> list[Cover]:
-        return [Cover(_rel=self._relations[state.node]) for state, _ in self._mc.covers]
+        return [Cover(_rel=self._relations[state.node], _as_of=self._as_of) for state, _ in self._mc.covers]
 
     @strawberry.field(description="How many of the covers are stale.")
     def stale_count(self) -> int:

@@ -67,8 +67,12 @@ class ErrorCodes(SchemaExtension):
             if isinstance(original, StoreUnavailable):
                 log.warning("store unavailable (request %s): %s", request_id, original)
                 message = "the store is unavailable right now; try again shortly"
-        elif original is None:
+        elif original is None or error.path is None:
+            # Before execution: validation, limits, or variables that do not fit their types.
             message = error.message
+            if original is not None:
+                extensions["code"] = "BAD_USER_INPUT"
+                return GraphQLError(message, nodes=error.nodes, extensions=extensions)
             is_limit = any(text in message for text in _LIMIT_MESSAGES)
             extensions["code"] = "QUERY_TOO_COMPLEX" if is_limit else "GRAPHQL_VALIDATION_FAILED"
         else:

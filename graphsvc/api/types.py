@@ -17,6 +17,7 @@ from strawberry.types import Info
 
 from graphsvc.analysis.graph import COMMITTEE_POWER, DEFAULT_CADENCE_DAYS, DEFAULT_STRENGTH, PERSON_POWER
 from graphsvc.api import enums as _enums  # noqa: F401 - registers the GraphQL enums first
+from graphsvc.api.args import AfterArg, AsOfArg, AttitudeArg, FirstArg, NameArg, RoleArg
 from graphsvc.api.context import Context, call
 from graphsvc.api.pagination import Connection, page_in_memory
 from graphsvc.model import (
@@ -84,6 +85,7 @@ class NodeInterface:
 @strawberry.type(description="How a member covers a person, committee or influencer (a COVERS relation).")
 class Cover:
     _rel: Private[Relation]
+    _as_of: Private[date | None] = None
 
     @strawberry.field(description="The member of our team.")
     async def member(self, info: GInfo) -> Member | None:
@@ -117,12 +119,23 @@ class Cover:
     def due(self) -> date | None:
         last = self.last_contact()
         cadence = int(self.cadence_days() or DEFAULT_CADENCE_DAYS)
-        return last + timedelta(days=cadence) if last else None
+        if last is None:
+            return None
+        try:
+            return last + timedelta(days=cadence)
+        except OverflowError:
+            return date.max
 
     @strawberry.field(description="Whether the cover is stale as of a day (default today): due before that day.")
-    def stale(self, as_of: date | None = None) -> bool:
+    def stale(
+        self,
+        as_of: Annotated[
+            date | None,
+            strawberry.argument(description="Day to judge freshness on (default: the query's asOf, else today)."),
+        ] = None,
+    ) -> bool:
         due = self.due()
-        return due is None or due < (as_of or date.today())
+        return due is None or due < (as_of or self._as_of or date.today())
 
     @strawberry.field(description="Free text notes.")
     def notes(self) -> str | None:
@@ -276,11 +289,11 @@ class Account(NodeInterface):
     async def people(
         self,
         info: GInfo,
-        first: int = 20,
-        after: str | None = None,
-        role: BuyingRole | None = None,
-        attitude: Attitude | None = None,
-        name_contains: str | None = None,
+        first: FirstArg = 20,
+        after: AfterArg = None,
+        role: RoleArg = None,
+        attitude: AttitudeArg = None,
+        name_contains: NameArg = None,
     ) -> Connection[Person]:
         return await people_page(info, self._node.id, first, after, role, attitude, name_contains)
 
@@ -289,17 +302,17 @@ class Account(NodeInterface):
         return await call(info.context.store.account_revision, self._node.id)
 
     @strawberry.field(description="Leverage-weighted share of key stakeholders with a fresh cover, 0-100.")
-    async def coverage_score(self, info: GInfo, as_of: date | None = None) -> float:
+    async def coverage_score(self, info: GInfo, as_of: AsOfArg = None) -> float:
         return (await call(info.context.analyst.coverage_score, self._node.id, as_of)).score
 
     @strawberry.field(description="Number of coverage gaps by severity, for dashboards.")
-    async def gap_counts(self, info: GInfo, as_of: date | None = None) -> GapCountsRef:
+    async def gap_counts(self, info: GInfo, as_of: AsOfArg = None) -> GapCountsRef:
         from graphsvc.api.results import gap_counts
 
         return gap_counts(await call(info.context.analyst.gaps, self._node.id, as_of))
 
     @strawberry.field(description="The account's coverage gaps, by severity, kind and subject.")
-    async def coverage_gaps(self, info: GInfo, as_of: date | None = None) -> list[CoverageGapRef]:
+    async def coverage_gaps(self, info: GInfo, as_of: AsOfArg = None) -> list[CoverageGapRef]:
         from graphsvc.api.results import CoverageGap
 
         return [CoverageGap(_gap=g) for g in await call(info.context.analyst.gaps, self._node.id, as_of)]
@@ -490,7 +503,7 @@ async def people_page(
         p
         for p in people
         if (role is None or role.value in (_p(p, "roles") or ()))
-        and (attitude is None or _p(p, "attitude") == attitude.value)
+        and (attitude is None or (_p(p, "attitude") or Attitude.UNKNOWN.value) == attitude.value)
         and (needle is None or needle in p.name.casefold())
     ]
     return page_in_memory([Person(_node=p) for p in chosen], [p.id for p in chosen], first, after)

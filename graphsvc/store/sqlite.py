@@ -542,16 +542,30 @@ class SqliteStore:
     def token_by_secret(self, secret: str) -> TokenInfo | None:
         with self._read() as conn:
             row = conn.execute(_TOKEN_COLUMNS + " WHERE hash = ?", (_hash(secret),)).fetchone()
-        if row is None:
+            member = (
+                row is not None
+                and conn.execute("SELECT 1 FROM nodes WHERE id = ? AND kind = 'member'", (row[1],)).fetchone()
+            )
+        if row is None or not member:  # a deleted member's tokens die with them
             return None
         token = _token(row)
         now = datetime.now(UTC)
         if token.revoked is not None or (token.expires is not None and token.expires <= now):
             return None
         if token.last_used is None or (now - token.last_used).total_seconds() > 60:
-            with self._write() as conn:  # at most once a minute per token: reads stay reads
-                conn.execute("UPDATE tokens SET last_used = ? WHERE id = ?", (now.isoformat(), token.id))
+            self._note_use(token.id, now)
         return token
+
+    def _note_use(self, token_id: str, now: datetime) -> None:
+        """Record ``last_used`` (at most once a minute per token) without ever waiting behind a long write."""
+        conn = self._conn()
+        conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            conn.execute("UPDATE tokens SET last_used = ? WHERE id = ?", (now.isoformat(), token_id))
+        except sqlite3.OperationalError:
+            pass  # the store is busy (an import): the next request records it
+        finally:
+            conn.execute("PRAGMA busy_timeout = 30000")
 
     def list_tokens(self) -> list[TokenInfo]:
         with self._read() as conn:
@@ -671,6 +685,7 @@ class SqliteStore:
                     raise Conflict(f"account '{node_id}' still owns {what}; delete them first, or delete with cascade")
                 doomed += [r[0] for r in conn.execute("SELECT id FROM nodes WHERE account = ?", (node_id,))]
             touched = self._touching(conn, doomed)
+            people: Sequence[Node] = ()
             if node.kind == NodeKind.SITE:
                 people = self.people_at_sites([node_id])
                 if people and not cascade:
@@ -688,7 +703,10 @@ class SqliteStore:
             ).rowcount
             conn.execute("DELETE FROM nodes WHERE id IN (SELECT id FROM temp._ids)")
             revision = self._bump(conn, touched)
-        return WriteResult(deleted=len(doomed) + rels, accounts=tuple(sorted(touched)), revision=revision)
+        moved = len(people) if node.kind == NodeKind.SITE else 0
+        return WriteResult(
+            updated=moved, deleted=len(doomed) + rels, accounts=tuple(sorted(touched)), revision=revision
+        )
 
     def create_relation(self, record: Mapping[str, Any]) -> Relation:
         rel = self._parse_relation(record)
