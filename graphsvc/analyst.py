@@ -144,7 +144,7 @@ class Analyst:
 
     def portfolio_leverage(self, accounts: Iterable[str] | None = None, max_hops: int = 4) -> list[PortfolioLever]:
         """The nodes with the greatest lever on the portfolio (default: every ``key`` account)."""
-        ids = self.key_accounts() if accounts is None else list(accounts)
+        ids = self.key_accounts() if accounts is None else list(dict.fromkeys(accounts))
         return portfolio_leverage((self.influence_graph(a) for a in ids), max_hops)
 
     def coverage(self, member_id: str, as_of: date | None = None) -> MemberCoverage:

@@ -91,6 +91,8 @@ class GraphQLView(GraphQL[Context, None]):
                 return PlainTextResponse(problem, status_code=400)
         if isinstance(request, Request) and request.method == "GET":
             query = request.query_params.get("query", "")
+            if not _is_text(request.query_params.get("operationName", "")):
+                return PlainTextResponse("operationName must be valid Unicode", status_code=400)
             if query and not request.query_params.get("operationName") and _operation_count(query) > 1:
                 return PlainTextResponse(
                     "the document holds several operations: say which to run with operationName", status_code=400
@@ -125,9 +127,20 @@ async def _malformed_post(request: Request) -> str | None:
     if not batch or not all(isinstance(item, dict) and isinstance(item.get("query"), str) for item in batch):
         return 'the request body must be a JSON object with a "query" string'
     for item in batch:
-        if not item.get("operationName") and _operation_count(item["query"]) > 1:
+        name = item.get("operationName")
+        if name is not None and not (isinstance(name, str) and _is_text(name)):
+            return "operationName must be a string of valid Unicode"
+        if not name and _operation_count(item["query"]) > 1:
             return "the document holds several operations: say which to run with operationName"
     return None
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _operation_count(query: str) -> int:

@@ -284,6 +284,8 @@ class SqliteStore:
     def _errors(self) -> Iterator[None]:
         try:
             yield
+        except UnicodeEncodeError:
+            raise InvalidInput("text is not valid Unicode (it holds a lone surrogate); send UTF-8 text") from None
         except sqlite3.OperationalError as exc:
             text = str(exc)
             if "locked" in text or "busy" in text:

@@ -1,0 +1,195 @@
+"""A real ``graphsvc serve`` process on a free port, and a small GraphQL-over-HTTP client for it.
+
+Every response the client sees is checked for leaked internals (a traceback,
+the SQLite driver, SQL text): whatever a test asks, the API must never show them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+
+_BIN = Path(sys.executable).with_name("graphsvc")
+GRAPHSVC = [str(_BIN)] if _BIN.exists() else [sys.executable, "-m", "graphsvc"]
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+LEAKS = ("Traceback", "sqlite3", "SELECT")
+"""Text that must never appear in a response: stack traces, the store's driver, SQL."""
+
+_DEFAULT = object()
+
+
+def cli(store_url: str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run ``graphsvc ARGS`` on the store at ``store_url``."""
+    env = dict(os.environ, GRAPHSVC_STORE=store_url)
+    return subprocess.run(
+        [*GRAPHSVC, *args],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def create_token(store_url: str, member: str = "m_berger") -> str:
+    """A new admin token for ``member``, as ``graphsvc token create`` prints it."""
+    result = cli(store_url, "token", "create", "--member", member, "--role", "admin")
+    assert result.returncode == 0, result.stderr
+    secret = result.stdout.strip()
+    assert secret, result.stderr
+    assert "\n" not in secret, result.stdout
+    return secret
+
+
+def assert_no_leak(text: str) -> None:
+    for word in LEAKS:
+        assert word not in text, f"a response shows {word!r}:\n{text[:2000]}"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    """A running ``graphsvc serve`` with an admin token, and helpers to talk GraphQL to it."""
+
+    base: str
+    store_url: str
+    token: str
+    stderr_path: Path
+    http: requests.Session = field(default_factory=requests.Session)
+
+    @property
+    def graphql_url(self) -> str:
+        return f"{self.base}/graphql"
+
+    def headers(self, token: Any = _DEFAULT, extra: dict[str, str] | None = None) -> dict[str, str]:
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        secret = self.token if token is _DEFAULT else token
+        if secret is not None:
+            headers["Authorization"] = f"Bearer {secret}"
+        headers.update(extra or {})
+        return headers
+
+    def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        """Any HTTP request; the body of the answer is checked for leaked internals."""
+        kwargs.setdefault("timeout", 30)
+        response = self.http.request(method, f"{self.base}{path}", **kwargs)
+        assert_no_leak(response.text)
+        return response
+
+    def post(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        operation_name: str | None = None,
+        token: Any = _DEFAULT,
+        headers: dict[str, str] | None = None,
+    ) -> requests.Response:
+        """POST one GraphQL request as JSON."""
+        body: dict[str, Any] = {"query": query}
+        if variables is not None:
+            body["variables"] = variables
+        if operation_name is not None:
+            body["operationName"] = operation_name
+        return self.request("POST", "/graphql", data=json.dumps(body), headers=self.headers(token, headers))
+
+    def data(self, query: str, variables: dict[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
+        """The ``data`` of a request that must succeed without errors."""
+        response = self.post(query, variables, **kwargs)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert "errors" not in body, body["errors"]
+        return dict(body["data"])
+
+    def errors(self, query: str, variables: dict[str, Any] | None = None, **kwargs: Any) -> list[dict[str, Any]]:
+        """The ``errors`` of a request that must fail."""
+        response = self.post(query, variables, **kwargs)
+        body = response.json()
+        assert body.get("errors"), body
+        return list(body["errors"])
+
+    def error(self, query: str, variables: dict[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
+        """The one error of a request that must fail with exactly one error."""
+        errors = self.errors(query, variables, **kwargs)
+        assert len(errors) == 1, errors
+        return errors[0]
+
+    def log_records(self) -> list[dict[str, Any]]:
+        """The JSON lines of the server's stderr (the request log)."""
+        out = []
+        for line in self.stderr_path.read_text("utf-8", "replace").splitlines():
+            if line.startswith("{"):
+                out.append(json.loads(line))
+        return out
+
+    def log_record(self, request_id: str, timeout: float = 5.0) -> list[dict[str, Any]]:
+        """The request-log lines of one request id (waits for the line: it is written after the response)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [r for r in self.log_records() if r.get("request_id") == request_id]
+            if found or time.monotonic() > deadline:
+                return found
+            time.sleep(0.05)
+
+
+def code(error: dict[str, Any]) -> str | None:
+    return (error.get("extensions") or {}).get("code")
+
+
+@contextmanager
+def running_server(workdir: Path, *, demo: bool = True) -> Iterator[Server]:
+    """``graphsvc serve`` (authenticated) over a fresh store, optionally loaded with ``graphsvc demo``."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    store_url = f"sqlite:///{workdir / 'graphsvc.db'}"
+    if demo:
+        loaded = cli(store_url, "demo")
+        assert loaded.returncode == 0, loaded.stderr
+    token = create_token(store_url)
+    port = _free_port()
+    stderr_path = workdir / "serve.stderr"
+    with (workdir / "serve.stdout").open("wb") as out, stderr_path.open("wb") as err:
+        proc = subprocess.Popen(
+            [*GRAPHSVC, "serve", "--host", "127.0.0.1", "--port", str(port), "--store", store_url],
+            env=dict(os.environ, GRAPHSVC_STORE=f"sqlite:///{workdir / 'not-this-one.db'}"),
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+        )
+    server = Server(f"http://127.0.0.1:{port}", store_url, token, stderr_path)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert proc.poll() is None, f"graphsvc serve exited with {proc.returncode}:\n{stderr_path.read_text()}"
+            try:
+                if requests.get(f"{server.base}/healthz", timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert time.monotonic() < deadline, f"graphsvc serve did not answer in 30 s:\n{stderr_path.read_text()}"
+            time.sleep(0.1)
+        yield server
+    finally:
+        server.http.close()
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
