@@ -65,6 +65,11 @@ class ReportingLine:
         value = self._rel.props.get("strength")
         return None if value is None else float(value)
 
+    @strawberry.field(description="Free text notes.")
+    def notes(self) -> str | None:
+        value = self._rel.props.get("notes")
+        return None if value is None else str(value)
+
 
 RELATION_TYPES: dict[RelationType, Any] = {
     RelationType.REPORTS_TO: ReportingLine,

@@ -160,6 +160,10 @@ class Acquaintance:
     def strength(self) -> float | None:
         return _p(self._rel, "strength")
 
+    @strawberry.field(description="Free text notes.")
+    def notes(self) -> str | None:
+        return _p(self._rel, "notes")
+
 
 @strawberry.type(description="An INFLUENCES relation: one node sways another.")
 class Influence:
@@ -210,6 +214,10 @@ class CommitteeSeat:
     def strength(self) -> float | None:
         return _p(self._rel, "strength")
 
+    @strawberry.field(description="Free text notes.")
+    def notes(self) -> str | None:
+        return _p(self._rel, "notes")
+
 
 @strawberry.type(description="A member assigned to an account team (an ASSIGNED_TO relation).")
 class Assignment:
@@ -228,6 +236,10 @@ class Assignment:
     @strawberry.field(description="Lead or member of the account team.")
     def role(self) -> AssignmentRole:
         return AssignmentRole(_p(self._rel, "role"))
+
+    @strawberry.field(description="Free text notes.")
+    def notes(self) -> str | None:
+        return _p(self._rel, "notes")
 
 
 async def _rels(info: GInfo, node_id: str, rtype: RelationType, side: str) -> list[Relation]:
