@@ -41,6 +41,7 @@ from graphsvc.analysis import (
     team_coverage,
 )
 from graphsvc.errors import InvalidInput, NotFound
+from graphsvc.interchange import paused_gc
 from graphsvc.model import AccountStatus, Node, NodeKind, Relation, RelationType
 from graphsvc.model.schema import with_article
 from graphsvc.store import GraphStore
@@ -67,8 +68,9 @@ class Analyst:
             if cached is not None and cached.revision == revision:
                 self._cache.move_to_end(account_id)
                 return cached
-        records = self.store.account_records(account_id)
-        ig = build_influence_graph(records.account, records.nodes, records.relations, records.revision)
+        with paused_gc():  # tens of thousands of small records, no cycles among them
+            records = self.store.account_records(account_id)
+            ig = build_influence_graph(records.account, records.nodes, records.relations, records.revision)
         with self._lock:
             self.builds += 1
             current = self._cache.get(account_id)

@@ -160,12 +160,13 @@ def coverage_gaps(ig: InfluenceGraph, as_of: date, max_hops: int = 4) -> list[Co
             )
 
     owned_ids = {n.id for n in ig.owned()}
+    influencers = {n.id for n in ig.of_kind(NodeKind.INFLUENCER)}
     strong_into: set[str] = set()
     for rel in ig.influences:
-        if rel.target in owned_ids and strength(rel) >= INFLUENCER_STRONG_MIN:
+        if rel.source in influencers and rel.target in owned_ids and strength(rel) >= INFLUENCER_STRONG_MIN:
             strong_into.add(rel.source)
     for rel in ig.member_of:
-        if rel.target in owned_ids and member_of_weight(rel) >= INFLUENCER_STRONG_MIN:
+        if rel.source in influencers and rel.target in owned_ids and member_of_weight(rel) >= INFLUENCER_STRONG_MIN:
             strong_into.add(rel.source)
     known = {r.target for r in ig.knows if strength(r) >= COVERED_MIN}
     for node in ig.of_kind(NodeKind.INFLUENCER):

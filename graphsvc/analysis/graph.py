@@ -55,6 +55,7 @@ COVERED_MIN = 0.3
 
 # When two edges of equal weight join one ordered pair, the hop reports the first of these.
 _PRECEDENCE = ("INFLUENCES", "MEMBER_OF", "COVERS", "KNOWS", "REPORTS_TO")
+_RANK = {relation: i for i, relation in enumerate(_PRECEDENCE)}
 _INTO_ACCOUNT = (RelationType.INFLUENCES, RelationType.MEMBER_OF)
 _MEMBER_LINKS = (RelationType.COVERS, RelationType.KNOWS, RelationType.MEMBER_OF)
 
@@ -114,6 +115,8 @@ class InfluenceGraph:
     influences: list[Relation]
     revision: int = 0
     memo: dict[Any, Any] = field(default_factory=dict)
+    structure: dict[Any, Any] = field(default_factory=dict)
+    """Other forms of the same graph (by kind, as arrays), built on first use; unlike ``memo`` not results."""
 
     @property
     def account_id(self) -> str:
@@ -125,15 +128,32 @@ class InfluenceGraph:
     def is_member(self, node_id: str) -> bool:
         return self.nodes[node_id].kind == NodeKind.MEMBER
 
+    def _kinds(self) -> dict[NodeKind, list[Node]]:
+        by_kind: dict[NodeKind, list[Node]] | None = self.structure.get("by_kind")
+        if by_kind is None:
+            by_kind = {kind: [] for kind in NodeKind}
+            for node_id in sorted(self.nodes):
+                node = self.nodes[node_id]
+                by_kind[node.kind].append(node)
+            self.structure["by_kind"] = by_kind
+        return by_kind
+
     def owned(self, *kinds: NodeKind) -> list[Node]:
         """Nodes of this account (sites, people, committees), optionally of the given kinds, by id."""
-        return sorted(
-            (n for n in self.nodes.values() if n.account == self.account.id and (not kinds or n.kind in kinds)),
-            key=lambda n: n.id,
-        )
+        key = ("owned", kinds)
+        found: list[Node] | None = self.structure.get(key)
+        if found is None:
+            chosen = self.of_kind(*(kinds or tuple(NodeKind)))
+            found = [n for n in chosen if n.account == self.account.id]
+            self.structure[key] = found
+        return list(found)
 
     def of_kind(self, *kinds: NodeKind) -> list[Node]:
-        return sorted((n for n in self.nodes.values() if n.kind in kinds), key=lambda n: n.id)
+        """Nodes of the given kinds, by id."""
+        by_kind = self._kinds()
+        if len(kinds) == 1:
+            return list(by_kind[kinds[0]])
+        return sorted((n for kind in set(kinds) for n in by_kind[kind]), key=lambda n: n.id)
 
     def hop(self, source: str, target: str) -> Hop:
         data = self.graph.edges[source, target]
@@ -167,8 +187,7 @@ def build_influence_graph(
     kept = {i: by_id[i] for i in sorted(inside)}
 
     graph: nx.DiGraph = nx.DiGraph()  # type: ignore[type-arg]
-    for node_id, node in kept.items():
-        graph.add_node(node_id, kind=str(node.kind))
+    graph.add_nodes_from((node_id, {"kind": str(node.kind)}) for node_id, node in kept.items())
 
     ig = InfluenceGraph(
         account=account,
@@ -184,7 +203,7 @@ def build_influence_graph(
     candidates: dict[tuple[str, str], tuple[float, int, str, bool]] = {}
 
     def offer(source: str, target: str, weight: float, relation: str, inverse: bool = False) -> None:
-        rank = _PRECEDENCE.index(relation)
+        rank = _RANK[relation]
         old = candidates.get((source, target))
         if old is None or (weight, -rank) > (old[0], -old[1]):
             candidates[(source, target)] = (weight, rank, relation, inverse)
@@ -220,8 +239,10 @@ def build_influence_graph(
                 )
             if (rel.target, rel.source) not in explicit:
                 offer(rel.target, rel.source, REPORTS_DOWN_WEIGHT, "REPORTS_TO", inverse=True)
-    for (source, target), (weight, _, relation, inverse) in sorted(candidates.items()):
-        graph.add_edge(source, target, weight=weight, relation=relation, inverse=inverse)
-    for name in ("covers", "knows", "member_of", "influences"):
-        getattr(ig, name).sort(key=lambda r: r.key)
+    graph.add_edges_from(
+        (source, target, {"weight": weight, "relation": relation, "inverse": inverse})
+        for (source, target), (weight, _, relation, inverse) in candidates.items()
+    )
+    for small in (ig.covers, ig.knows, ig.member_of):  # deterministic order where answers list them
+        small.sort(key=lambda r: (r.type, r.source, r.target))
     return ig

@@ -20,6 +20,7 @@ import numpy as np
 
 from graphsvc.analysis.graph import COVERED_MIN, InfluenceGraph, power, strength
 from graphsvc.analysis.paths import InfluencePath, strongest_paths_from
+from graphsvc.analysis.tables import edge_arrays
 from graphsvc.errors import NotFound
 from graphsvc.model import BuyingRole, NodeKind
 
@@ -53,16 +54,50 @@ class Contribution:
     path: InfluencePath | None = None
 
 
-@dataclass(frozen=True, slots=True)
+class _Shares:
+    """The account's leverage matrix, kept once, from which each score reads its contributions when asked."""
+
+    __slots__ = ("best", "decisions", "shares", "top")
+
+    def __init__(self, decisions: list[str], best: np.ndarray, shares: np.ndarray) -> None:
+        self.decisions = decisions
+        self.best = best
+        self.shares = shares
+        # per row, decision columns by share (rounded) descending; ties keep id order (columns are sorted by id)
+        self.top = np.argsort(-np.round(shares, _DIGITS), axis=1, kind="stable")[:, :3]
+
+    def contributions(self, row: int) -> tuple[Contribution, ...]:
+        return tuple(
+            Contribution(self.decisions[j], float(self.best[row, j]), float(self.shares[row, j]))
+            for j in self.top[row]
+            if self.shares[row, j] > 0
+        )
+
+
 class LeverageScore:
-    node: str
-    score: float
-    contributions: tuple[Contribution, ...]
-    """The largest contributions first (at most three), without paths; see ``explain_leverage``."""
+    """A node's leverage in one account, 0-1, with its largest contributions."""
+
+    __slots__ = ("_row", "_shares", "node", "score")
+
+    def __init__(self, node: str, score: float, shares: _Shares | None = None, row: int = -1) -> None:
+        self.node = node
+        self.score = score
+        self._shares = shares
+        self._row = row
+
+    @property
+    def contributions(self) -> tuple[Contribution, ...]:
+        """The largest contributions first (at most three), without paths; see ``explain_leverage``."""
+        return () if self._shares is None else self._shares.contributions(self._row)
+
+    def __repr__(self) -> str:
+        return f"LeverageScore(node={self.node!r}, score={self.score!r})"
 
 
 def decision_nodes(ig: InfluenceGraph) -> list[str]:
     """D(A): people of A who are ``decider`` or ``approver``, and committees of A with power >= 0.5; by id."""
+    if "decisions" in ig.memo:
+        return list(ig.memo["decisions"])
     out = []
     for node in ig.owned(NodeKind.PERSON, NodeKind.COMMITTEE):
         if node.kind == NodeKind.PERSON:
@@ -70,39 +105,54 @@ def decision_nodes(ig: InfluenceGraph) -> list[str]:
                 out.append(node.id)
         elif power(node) >= 0.5:
             out.append(node.id)
+    ig.memo["decisions"] = tuple(out)
     return out
 
 
 def _best_matrix(ig: InfluenceGraph, max_hops: int) -> tuple[list[str], list[str], np.ndarray]:
-    """(scored node ids, decision node ids, best[n, d]) for the account. Memoised on the graph."""
+    """(scored node ids, decision node ids, best[n, d]) for the account. Memoised on the graph.
+
+    Edges are sorted by source once; each round takes, per source node, the
+    maximum over its edges for all decision nodes at once (``reduceat``), and
+    stops early when nothing improves.
+    """
     key = ("best", max_hops)
     if key in ig.memo:
         return ig.memo[key]  # type: ignore[no-any-return]
+    arrays = edge_arrays(ig)
     scored = [n.id for n in ig.of_kind(*_SCORED_KINDS)]
-    index = {n: i for i, n in enumerate(scored)}
+    rows = np.array([arrays.index[n] for n in scored], dtype=np.int64)
     decisions = decision_nodes(ig)
-    best = np.zeros((len(scored), len(decisions)))
+    n = len(arrays.ids)
+    best = np.zeros((n, len(decisions)))
     for j, d in enumerate(decisions):
-        best[index[d], j] = 1.0
-    src: list[int] = []
-    dst: list[int] = []
-    weight: list[float] = []
-    for u, v, data in ig.graph.edges(data=True):
-        edge_weight = float(data["weight"])
-        if edge_weight > 0 and u in index and v in index:
-            src.append(index[u])
-            dst.append(index[v])
-            weight.append(edge_weight)
-    if src and decisions:
-        s, t = np.array(src), np.array(dst)
-        w = np.array(weight)[:, None]
+        best[arrays.index[d], j] = 1.0
+    scored_mask = np.zeros(n, dtype=bool)
+    scored_mask[rows] = True
+    keep = scored_mask[arrays.src] & scored_mask[arrays.dst]
+    src, dst, weight = arrays.src[keep], arrays.dst[keep], arrays.weight[keep]
+    if len(src) and decisions:
+        order = np.argsort(src, kind="stable")
+        src, dst, weight = src[order], dst[order], weight[order][:, None]
+        starts = np.flatnonzero(np.r_[True, src[1:] != src[:-1]])
+        changed = np.zeros(n, dtype=bool)
+        changed[[arrays.index[d] for d in decisions]] = True
         for _ in range(max_hops):
-            nxt = best.copy()
-            np.maximum.at(nxt, s, w * best[t])
-            if np.array_equal(nxt, best):
+            # only edges into rows that changed last round can improve anything
+            live = changed[dst]
+            if not live.any():
                 break
-            best = nxt
-    result = (scored, decisions, best)
+            s_live, d_live, w_live = src[live], dst[live], weight[live]
+            starts = np.flatnonzero(np.r_[True, s_live[1:] != s_live[:-1]])
+            heads = s_live[starts]
+            reach = np.maximum.reduceat(w_live * best[d_live], starts, axis=0)
+            before = best[heads]
+            improved = np.maximum(before, reach)
+            grew = (improved > before).any(axis=1)
+            best[heads] = improved
+            changed = np.zeros(n, dtype=bool)
+            changed[heads[grew]] = True
+    result = (scored, decisions, best[rows])
     ig.memo[key] = result
     return result
 
@@ -111,7 +161,8 @@ def leverage(ig: InfluenceGraph, max_hops: int = 4) -> list[LeverageScore]:
     """Leverage of every person, committee and influencer of the influence graph.
 
     Ranked by score (descending), ties by id. With no decision node (or all
-    of power 0) every score is 0. O(max_hops * E * |D|), memoised per graph.
+    of power 0) every score is 0. O(max_hops * E * |D|) array work, memoised
+    per graph.
     """
     key = ("leverage", max_hops)
     if key in ig.memo:
@@ -119,19 +170,14 @@ def leverage(ig: InfluenceGraph, max_hops: int = 4) -> list[LeverageScore]:
     scored, decisions, best = _best_matrix(ig, max_hops)
     powers = np.array([power(ig.nodes[d]) for d in decisions])
     total = float(powers.sum())
-    out = []
-    for i, node_id in enumerate(scored):
-        if total <= 0:
-            out.append(LeverageScore(node_id, 0.0, ()))
-            continue
-        shares = best[i] * powers / total
-        order = sorted(
-            (j for j in range(len(decisions)) if shares[j] > 0),
-            key=lambda j: (-round(float(shares[j]), _DIGITS), decisions[j]),
-        )
-        top = tuple(Contribution(decisions[j], float(best[i, j]), float(shares[j])) for j in order[:3])
-        out.append(LeverageScore(node_id, float(shares.sum()), top))
-    out.sort(key=lambda s: (-round(s.score, _DIGITS), s.node))
+    if total <= 0 or not decisions:
+        out = [LeverageScore(node_id, 0.0) for node_id in scored]
+    else:
+        table = _Shares(decisions, best, best * (powers / total))
+        scores = table.shares.sum(axis=1).tolist()
+        out = [LeverageScore(node_id, scores[i], table, i) for i, node_id in enumerate(scored)]
+    ranks = np.argsort(-np.round(np.array([s.score for s in out]), _DIGITS), kind="stable")  # ties stay in id order
+    out = [out[i] for i in ranks]
     ig.memo[key] = out
     return out
 

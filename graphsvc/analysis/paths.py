@@ -21,19 +21,21 @@ Edges of weight 0 carry no influence and are never walked.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import pairwise
 
+import numpy as np
+
 from graphsvc.analysis.graph import Hop, InfluenceGraph
+from graphsvc.analysis.tables import Table, best_table_from, best_table_to
 from graphsvc.errors import InvalidInput, NotFound
 from graphsvc.model import NodeKind
 from graphsvc.model.schema import with_article
 
-__all__ = ["InfluencePath", "best_from", "best_to", "strongest_paths", "strongest_paths_from"]
+__all__ = ["InfluencePath", "TeamPaths", "best_from", "best_to", "strongest_paths", "strongest_paths_from"]
 
 _DIGITS = 12
-Best = dict[str, tuple[float, int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,43 +61,14 @@ class InfluencePath:
 
 
 def _key(value: float) -> float:
-    return round(value, _DIGITS)
+    """Strengths equal to 12 decimals tie (numpy's rounding, as in the tables)."""
+    return float(np.round(value, _DIGITS))
 
 
-def _better(a: tuple[float, int], b: tuple[float, int] | None) -> bool:
-    if b is None:
-        return True
-    sa, sb = _key(a[0]), _key(b[0])
-    return sa > sb or (sa == sb and a[1] < b[1])
-
-
-def best_to(ig: InfluenceGraph, target: str, max_hops: int) -> list[Best]:
-    """``table[r][v]``: the best (strength, hops) from v to ``target`` within r hops, through no member.
-
-    v itself may be a member (a path may start at one). O(max_hops * E).
-    """
-    graph = ig.graph
-    table: list[Best] = [{target: (1.0, 0)}]
-    frontier = {target}
-    for _ in range(max_hops):
-        prev = table[-1]
-        cur = dict(prev)
-        changed: set[str] = set()
-        for u in frontier:
-            if u != target and ig.is_member(u):
-                continue
-            su, hu = prev[u]
-            for v, data in graph.pred[u].items():
-                w = data["weight"]
-                if w <= 0:
-                    continue
-                cand = (w * su, hu + 1)
-                if _better(cand, cur.get(v)):
-                    cur[v] = cand
-                    changed.add(v)
-        table.append(cur)
-        frontier = changed
-    return table
+def best_to(ig: InfluenceGraph, target: str, max_hops: int) -> Table:
+    """For every node v and hop budget r, the best (strength, hops) from v to ``target`` within r hops,
+    through no member (v itself may be a member: a path may start at one). O(max_hops * E), vectorised."""
+    return best_table_to(ig, target, max_hops)
 
 
 def _check_limits(k: int, max_hops: int) -> None:
@@ -106,13 +79,13 @@ def _check_limits(k: int, max_hops: int) -> None:
 
 
 def _search(
-    ig: InfluenceGraph, target: str, sources: Iterable[str], k: int, max_hops: int, table: list[Best] | None = None
+    ig: InfluenceGraph, target: str, sources: Iterable[str], k: int, max_hops: int, table: Table | None = None
 ) -> list[InfluencePath]:
     table = table if table is not None else best_to(ig, target, max_hops)
     graph = ig.graph
     heap: list[tuple[float, int, tuple[str, ...], float]] = []
     for s in sorted(set(sources)):
-        bound = table[max_hops].get(s)
+        bound = table.best(max_hops, s)
         if bound is not None and s != target:
             heap.append((-_key(bound[0]), bound[1], (s,), 1.0))
     heapq.heapify(heap)
@@ -130,7 +103,7 @@ def _search(
             w = data["weight"]
             if w <= 0 or u in on_path or (u != target and ig.is_member(u)):
                 continue
-            bound = table[budget].get(u)
+            bound = table.best(budget, u)
             if bound is None:
                 continue
             q = p * w
@@ -188,42 +161,75 @@ def _require_target(ig: InfluenceGraph, target: str) -> None:
         )
 
 
-def best_from(ig: InfluenceGraph, sources: Collection[str], max_hops: int) -> dict[str, InfluencePath]:
-    """The strongest path from any of ``sources`` to every node they reach, through no other member.
+class TeamPaths(Mapping[str, InfluencePath]):
+    """The strongest path from a set of sources to each node they reach, computed when asked for.
 
-    Exactly the first answer ``strongest_paths`` gives for each target (same
-    order and tie-breaks): a forward programme over hop counts keeps, per
-    node, the best (strength, hops, id sequence) within r hops; with weights
-    at most 1 the best walk is a simple path. O(max_hops * E) for all targets
-    at once, which is what gap suggestions need.
+    Exactly the first answer ``strongest_paths`` gives for that target (same
+    order and tie-breaks): a forward table of the best (strength, hops) within
+    r hops is built once; a path is read back from the target, choosing among
+    tied predecessors the one whose own best path has the smallest id
+    sequence. O(max_hops * E) for the table, then about the path's length per
+    target.
     """
-    graph = ig.graph
-    best: dict[str, tuple[float, int, tuple[str, ...], float]] = {}
-    for s in sorted(set(sources)):
-        if s in ig.nodes:
-            best[s] = (-1.0, 0, (s,), 1.0)
-    frontier = set(best)
-    for _ in range(max_hops):
-        layer = dict(best)
-        changed: set[str] = set()
-        for u in frontier:
-            _, hops, ids, p = best[u]
-            if len(ids) > 1 and ig.is_member(u):
-                continue
-            for v, data in graph.succ[u].items():
-                w = data["weight"]
-                if w <= 0 or ig.is_member(v):
-                    continue
-                q = p * w
-                cand = (-_key(q), hops + 1, (*ids, v), q)
-                old = layer.get(v)
-                if old is None or cand[:3] < old[:3]:
-                    layer[v] = cand
-                    changed.add(v)
-        best = layer
-        frontier = changed
-    out: dict[str, InfluencePath] = {}
-    for node, (_, _, ids, p) in best.items():
-        if len(ids) > 1:
-            out[node] = InfluencePath(p, tuple(ig.hop(a, b) for a, b in pairwise(ids)))
-    return out
+
+    def __init__(self, ig: InfluenceGraph, sources: Collection[str], max_hops: int) -> None:
+        self._ig = ig
+        self._hops = max_hops
+        self._table = best_table_from(ig, sources, max_hops)
+        self._sources = set(sources)
+        self._paths: dict[str, InfluencePath | None] = {}
+        self._sequences: dict[tuple[str, int], tuple[str, ...]] = {}
+
+    def _reached(self, node: str) -> bool:
+        return node not in self._sources and self._table.best(self._hops, node) is not None
+
+    def __getitem__(self, node: str) -> InfluencePath:
+        if node not in self._paths:
+            path = None
+            if self._reached(node):
+                ids = self._sequence(node, self._hops)
+                hops = tuple(self._ig.hop(a, b) for a, b in pairwise(ids))
+                strength = 1.0
+                for hop in hops:
+                    strength *= hop.weight
+                path = InfluencePath(strength, hops)
+            self._paths[node] = path
+        found = self._paths[node]
+        if found is None:
+            raise KeyError(node)
+        return found
+
+    def _sequence(self, node: str, budget: int) -> tuple[str, ...]:
+        key = (node, budget)
+        if key not in self._sequences:
+            best = self._table.best(budget, node)
+            assert best is not None
+            strength, hops = best
+            if hops == 0:
+                self._sequences[key] = (node,)
+            else:
+                goal = _key(strength)
+                options = []
+                for u, data in self._ig.graph.pred[node].items():
+                    prior = self._table.best(budget - 1, u)
+                    w = data["weight"]
+                    if prior is None or w <= 0 or prior[1] != hops - 1:
+                        continue
+                    if u not in self._sources and self._ig.is_member(u):
+                        continue
+                    if _key(prior[0] * w) == goal:
+                        options.append(self._sequence(u, budget - 1))
+                self._sequences[key] = (*min(options), node)
+        return self._sequences[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return (n for n in self._table.arrays.ids if self._reached(n))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def best_from(ig: InfluenceGraph, sources: Collection[str], max_hops: int) -> TeamPaths:
+    """The strongest path from any of ``sources`` to every node they reach, through no other member; see
+    ``TeamPaths``. What gap suggestions need: one table for all targets."""
+    return TeamPaths(ig, sources, max_hops)

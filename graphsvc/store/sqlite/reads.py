@@ -27,6 +27,8 @@ from graphsvc.store.sqlite.sql import (
     relation_type,
     row_node,
     row_relation,
+    rows_to_nodes,
+    rows_to_relations,
 )
 
 
@@ -219,10 +221,8 @@ class Reads(Connections):
             revision = conn.execute("SELECT revision FROM revisions WHERE account = ?", (account_id,)).fetchone()
             conn.execute("DELETE FROM temp._g")
             conn.execute(ACCOUNT_NODES, (account_id,))
-            nodes = [
-                row_node(r) for r in conn.execute("SELECT n.kind, n.id, n.props FROM temp._g g JOIN nodes n USING (id)")
-            ]
-            relations = [row_relation(r) for r in conn.execute(ACCOUNT_RELATIONS, (account_id,))]
+            nodes = rows_to_nodes(conn.execute("SELECT n.kind, n.id, n.props FROM temp._g g JOIN nodes n USING (id)"))
+            relations = rows_to_relations(conn.execute(ACCOUNT_RELATIONS, (account_id,)))
         return AccountRecords(row_node(found), int(revision[0]) if revision else 0, nodes, relations)
 
     def _iter_nodes(self, conn: sqlite3.Connection) -> Iterator[Node]:

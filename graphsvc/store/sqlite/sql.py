@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -136,12 +136,41 @@ def row_token(row: sqlite3.Row | tuple[Any, ...]) -> TokenInfo:
     return TokenInfo(row[0], row[1], row[2], created, parse_when(row[4]), parse_when(row[5]), parse_when(row[6]))
 
 
+_KINDS = {k.value: k for k in NodeKind}
+_TYPES = {t.value: t for t in RelationType}
+_decode = json.JSONDecoder().decode
+
+
+def _props(text: str) -> dict[str, Any]:
+    return {} if text == "{}" else _decode(text)
+
+
 def row_node(row: sqlite3.Row | tuple[Any, ...]) -> Node:
-    return Node(NodeKind(row[0]), row[1], json.loads(row[2]))
+    return Node(_KINDS[row[0]], row[1], _props(row[2]))
 
 
 def row_relation(row: sqlite3.Row | tuple[Any, ...]) -> Relation:
-    return Relation(RelationType(row[0]), row[1], row[2], json.loads(row[3]))
+    return Relation(_TYPES[row[0]], row[1], row[2], _props(row[3]))
+
+
+def _many_props(texts: list[str]) -> list[dict[str, Any]]:
+    """Decode many property objects with one call of the C decoder (one JSON array), not one call each."""
+    decoded: list[dict[str, Any]] = _decode("[" + ",".join(texts) + "]") if texts else []
+    return decoded
+
+
+def rows_to_nodes(rows: Iterable[tuple[Any, ...]]) -> list[Node]:
+    """Many node rows (kind, id, props) at once."""
+    fetched = list(rows)
+    props = _many_props([r[2] for r in fetched])
+    return [Node(_KINDS[r[0]], r[1], p) for r, p in zip(fetched, props, strict=True)]
+
+
+def rows_to_relations(rows: Iterable[tuple[Any, ...]]) -> list[Relation]:
+    """Many relation rows (type, source, target, props) at once."""
+    fetched = list(rows)
+    props = _many_props([r[3] for r in fetched])
+    return [Relation(_TYPES[r[0]], r[1], r[2], p) for r, p in zip(fetched, props, strict=True)]
 
 
 def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
