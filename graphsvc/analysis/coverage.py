@@ -115,7 +115,12 @@ class CoverageScore:
 
 
 def coverage_score(ig: InfluenceGraph, as_of: date, max_hops: int = 4) -> CoverageScore:
-    """The leverage-weighted share of key stakeholders with a fresh cover, 0-100 (see module doc)."""
+    """The leverage-weighted share of key stakeholders with a fresh cover, 0-100 (see module doc).
+
+    Remembered on the graph per ``as_of``."""
+    memo_key = ("score", as_of, max_hops)
+    if memo_key in ig.memo:
+        return ig.memo[memo_key]  # type: ignore[no-any-return]
     keys = key_stakeholders(ig, max_hops)
     lev = {s.node: s.score for s in leverage(ig, max_hops)}
     weights = {k: SCORE_BASE_WEIGHT + lev.get(k, 0.0) for k in keys}
@@ -123,7 +128,9 @@ def coverage_score(ig: InfluenceGraph, as_of: date, max_hops: int = 4) -> Covera
     fresh = tuple(k for k in keys if any(c.counts and not c.stale for c in states.get(k, ())))
     total = sum(weights.values())
     score = 100.0 * sum(weights[k] for k in fresh) / total if total else 0.0
-    return CoverageScore(round(score, 1), weights, fresh)
+    result = CoverageScore(round(score, 1), weights, fresh)
+    ig.memo[memo_key] = result
+    return result
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,8 +70,18 @@ def coverage_gaps(ig: InfluenceGraph, as_of: date, max_hops: int = 4) -> list[Co
     """Every coverage gap of the account as of ``as_of``.
 
     Cost: the leverage computation, one forward path programme from the team
-    (O(max_hops * E)) and a pass over the covers.
+    (O(max_hops * E)) and a pass over the covers; remembered on the graph per
+    ``as_of`` (a dashboard asks for today's gaps of every account again and again).
     """
+    key = ("gaps", as_of, max_hops)
+    if key in ig.memo:
+        return list(ig.memo[key])
+    gaps = _coverage_gaps(ig, as_of, max_hops)
+    ig.memo[key] = tuple(gaps)
+    return gaps
+
+
+def _coverage_gaps(ig: InfluenceGraph, as_of: date, max_hops: int) -> list[CoverageGap]:
     gaps: list[CoverageGap] = []
     decisions = set(decision_nodes(ig))
     keys = key_stakeholders(ig, max_hops)
