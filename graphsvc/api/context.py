@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, TypeVar
 
 from anyio import to_thread
@@ -18,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.dataloader import DataLoader
 
+from graphsvc.analysis import CoverageGap
 from graphsvc.analyst import Analyst
 from graphsvc.model import Node, NodeKind, Relation, RelationType
 from graphsvc.store import GraphStore
@@ -30,6 +32,14 @@ T = TypeVar("T")
 async def call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run a synchronous store or analysis call in a worker thread."""
     return await to_thread.run_sync(lambda: fn(*args, **kwargs))
+
+
+@dataclass(frozen=True, slots=True)
+class AccountFigures:
+    """An account's dashboard figures as of one day."""
+
+    score: float
+    gaps: list[CoverageGap]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +57,11 @@ RelKey = tuple[str, RelationType]
 class Loaders:
     """The DataLoaders of one request. ``store_calls`` counts the batches sent to the store."""
 
-    def __init__(self, store: GraphStore) -> None:
+    def __init__(self, store: GraphStore, analyst: Analyst | None = None) -> None:
         self.store = store
+        self.analyst = analyst or Analyst(store)
         self.store_calls = 0
+        self.figures: DataLoader[tuple[str, date | None], AccountFigures] = DataLoader(self._figures)
         self.node: DataLoader[str, Node | None] = DataLoader(self._nodes)
         self.out: DataLoader[RelKey, list[Relation]] = DataLoader(self._outgoing)
         self.into: DataLoader[RelKey, list[Relation]] = DataLoader(self._incoming)
@@ -84,6 +96,18 @@ class Loaders:
         for node in nodes:
             grouped[str(node.account)].append(node)
         return [grouped.get(a, []) for a in accounts]
+
+    async def _figures(self, keys: Sequence[tuple[str, date | None]]) -> list[AccountFigures]:
+        """Coverage score and gaps of many accounts in one worker-thread hop (a dashboard page asks for all)."""
+
+        def compute() -> list[AccountFigures]:
+            out = []
+            for account, as_of in keys:
+                gaps = self.analyst.gaps(account, as_of)
+                out.append(AccountFigures(self.analyst.coverage_score(account, as_of).score, gaps))
+            return out
+
+        return await call(compute)
 
     async def nodes(self, ids: Sequence[str]) -> list[Node]:
         """The nodes that exist among ``ids``, in order."""

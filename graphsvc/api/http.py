@@ -59,7 +59,7 @@ class GraphQLView(GraphQL[Context, None]):
             analyst=self._analyst(),
             principal=principal,
             request_id=state.get("request_id", "-"),
-            loaders=Loaders(self._store()),
+            loaders=Loaders(self._store(), self._analyst()),
         )
         state["graphql"] = context.operation
         state["loaders"] = context.loaders

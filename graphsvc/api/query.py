@@ -7,6 +7,7 @@ from typing import Annotated, TypeVar
 import strawberry
 from strawberry.types import Info
 
+from graphsvc import analysis
 from graphsvc.api.args import (
     AccountArg,
     AccountsArg,
@@ -169,7 +170,15 @@ class Query:
     ) -> list[InfluencePath]:
         _k(k, max_hops)
         sources = [str(s) for s in from_] if from_ is not None else None
-        paths = await call(info.context.analyst.paths, str(account_id), str(to), sources, k, max_hops)
+        analyst = info.context.analyst
+
+        def compute() -> tuple[list[analysis.InfluencePath], dict[str, Node]]:
+            found = analyst.paths(str(account_id), str(to), sources, k, max_hops)
+            graph = analyst.influence_graph(str(account_id))
+            return found, {n: graph.nodes[n] for p in found for n in p.nodes}
+
+        paths, nodes = await call(compute)
+        info.context.loaders.node.prime_many(nodes)  # the path's nodes are in the cached graph: no store trip
         return [InfluencePath(_path=p) for p in paths]
 
     @strawberry.field(description="Nodes ranked by leverage on the account's decision.")
@@ -191,7 +200,19 @@ class Query:
 
     @strawberry.field(description="Coverage gaps of the account, by severity, kind and subject.")
     async def coverage_gaps(self, info: GInfo, account_id: AccountArg, as_of: AsOfArg = None) -> list[CoverageGap]:
-        gaps = await call(info.context.analyst.gaps, str(account_id), as_of)
+        analyst = info.context.analyst
+
+        def compute() -> tuple[list[analysis.CoverageGap], dict[str, Node]]:
+            found = analyst.gaps(str(account_id), as_of)
+            graph = analyst.influence_graph(str(account_id))
+            ids = {g.subject for g in found} | {g.suggested_member for g in found if g.suggested_member}
+            ids |= {n for g in found if g.suggested_path for n in g.suggested_path.nodes}
+            nodes = {i: graph.nodes[i] for i in ids if i in graph.nodes}
+            nodes.setdefault(graph.account.id, graph.account)
+            return found, nodes
+
+        gaps, nodes = await call(compute)
+        info.context.loaders.node.prime_many(nodes)  # every node a gap names is in the cached graph
         return [CoverageGap(_gap=g) for g in gaps]
 
     @strawberry.field(description="What one member covers, with freshness as of a day.")

@@ -16,6 +16,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -90,13 +91,17 @@ class _Schema(strawberry.Schema):
 
 def make_schema() -> strawberry.Schema:
     """The schema with its limits: depth, aliases, tokens, and bounded parser/validation caches."""
+    # The limit rules are made once: a new rule class per request would miss the validation cache every time.
+    rules = [
+        *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+    ]
     return _Schema(
         query=Query,
         mutation=Mutation,
         types=list(NODE_TYPES.values()),
         extensions=[
-            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+            lambda: AddValidationRules(rules),
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),

@@ -315,19 +315,19 @@ class Account(NodeInterface):
 
     @strawberry.field(description="Leverage-weighted share of key stakeholders with a fresh cover, 0-100.")
     async def coverage_score(self, info: GInfo, as_of: AsOfArg = None) -> float:
-        return (await call(info.context.analyst.coverage_score, self._node.id, as_of)).score
+        return (await info.context.loaders.figures.load((self._node.id, as_of))).score
 
     @strawberry.field(description="Number of coverage gaps by severity, for dashboards.")
     async def gap_counts(self, info: GInfo, as_of: AsOfArg = None) -> GapCountsRef:
         from graphsvc.api.results import gap_counts
 
-        return gap_counts(await call(info.context.analyst.gaps, self._node.id, as_of))
+        return gap_counts((await info.context.loaders.figures.load((self._node.id, as_of))).gaps)
 
     @strawberry.field(description="The account's coverage gaps, by severity, kind and subject.")
     async def coverage_gaps(self, info: GInfo, as_of: AsOfArg = None) -> list[CoverageGapRef]:
         from graphsvc.api.results import CoverageGap
 
-        return [CoverageGap(_gap=g) for g in await call(info.context.analyst.gaps, self._node.id, as_of)]
+        return [CoverageGap(_gap=g) for g in (await info.context.loaders.figures.load((self._node.id, as_of))).gaps]
 
     @strawberry.field(description="Decision nodes: deciders and approvers, committees with power >= 0.5.")
     async def decision_nodes(self, info: GInfo) -> list[NodeInterface]:
