@@ -693,7 +693,7 @@ def _serve_timed(out: str, profile_out: str | None, serve_args: list[str]) -> No
 
         return call
 
-    _replace(http_module, "call", timed_call("auth_token_lookup", None))
+    # The token look-up runs on the event loop (no worker hop); its SQL is timed below as auth_token_sql.
     for module in (context_module, query_module, types_module):
         _replace(module, "call", timed_call("resolver_calls_awaited", "resolver_calls_in_thread"))
     timed(SqliteStore, "token_by_secret", "auth_token_sql")

@@ -37,6 +37,8 @@ from graphsvc.analysis import (
     member_coverage,
     network_metrics,
     portfolio_leverage,
+    remembered_gaps,
+    remembered_score,
     strongest_paths,
     team_coverage,
 )
@@ -82,6 +84,21 @@ class Analyst:
         return ig
 
     # -- per account ----------------------------------------------------------------
+
+    def warm_figures(
+        self, account_id: str, as_of: date | None = None
+    ) -> tuple[CoverageScore, list[CoverageGap]] | None:
+        """The account's score and gaps when both are already remembered for its current revision, else None.
+
+        Costs one indexed read: cheap enough for an event loop, unlike computing them.
+        """
+        day = as_of or date.today()
+        with self._lock:
+            ig = self._cache.get(account_id)
+        if ig is None or ig.revision != self.store.account_revision(account_id):
+            return None
+        score, gaps = remembered_score(ig, day), remembered_gaps(ig, day)
+        return None if score is None or gaps is None else (score, gaps)
 
     def paths(
         self,

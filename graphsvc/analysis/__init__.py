@@ -15,9 +15,10 @@ from graphsvc.analysis.coverage import (
     coverage_score,
     is_covered,
     member_coverage,
+    remembered_score,
     team_coverage,
 )
-from graphsvc.analysis.gaps import CoverageGap, GapKind, Severity, coverage_gaps
+from graphsvc.analysis.gaps import CoverageGap, GapKind, Severity, coverage_gaps, remembered_gaps
 from graphsvc.analysis.graph import Hop, InfluenceGraph, build_influence_graph
 from graphsvc.analysis.leverage import (
     Contribution,
@@ -62,6 +63,8 @@ __all__ = [
     "member_coverage",
     "network_metrics",
     "portfolio_leverage",
+    "remembered_gaps",
+    "remembered_score",
     "strongest_paths",
     "strongest_paths_from",
     "team_coverage",

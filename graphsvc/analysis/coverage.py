@@ -35,6 +35,7 @@ __all__ = [
     "covers_by_target",
     "is_covered",
     "member_coverage",
+    "remembered_score",
     "strength",
     "team_coverage",
 ]
@@ -131,6 +132,12 @@ def coverage_score(ig: InfluenceGraph, as_of: date, max_hops: int = 4) -> Covera
     result = CoverageScore(round(score, 1), weights, fresh)
     ig.memo[memo_key] = result
     return result
+
+
+def remembered_score(ig: InfluenceGraph, as_of: date, max_hops: int = 4) -> CoverageScore | None:
+    """The score ``coverage_score`` already computed for this graph and day, or None (nothing is computed)."""
+    found: CoverageScore | None = ig.memo.get(("score", as_of, max_hops))
+    return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from graphsvc.analysis.paths import InfluencePath, best_from
 from graphsvc.model import Attitude, BuyingRole, Node, NodeKind, TeamRole
 from graphsvc.model.schema import with_article
 
-__all__ = ["CoverageGap", "GapKind", "Severity", "coverage_gaps"]
+__all__ = ["CoverageGap", "GapKind", "Severity", "coverage_gaps", "remembered_gaps"]
 
 
 class Severity(StrEnum):
@@ -79,6 +79,12 @@ def coverage_gaps(ig: InfluenceGraph, as_of: date, max_hops: int = 4) -> list[Co
     gaps = _coverage_gaps(ig, as_of, max_hops)
     ig.memo[key] = tuple(gaps)
     return gaps
+
+
+def remembered_gaps(ig: InfluenceGraph, as_of: date, max_hops: int = 4) -> list[CoverageGap] | None:
+    """The gaps ``coverage_gaps`` already computed for this graph and day, or None (nothing is computed)."""
+    found = ig.memo.get(("gaps", as_of, max_hops))
+    return None if found is None else list(found)
 
 
 def _coverage_gaps(ig: InfluenceGraph, as_of: date, max_hops: int) -> list[CoverageGap]:

@@ -98,7 +98,10 @@ class Loaders:
         return [grouped.get(a, []) for a in accounts]
 
     async def _figures(self, keys: Sequence[tuple[str, date | None]]) -> list[AccountFigures]:
-        """Coverage score and gaps of many accounts in one worker-thread hop (a dashboard page asks for all)."""
+        """Coverage score and gaps of many accounts: from memory when all are remembered, else in one worker hop."""
+        warm = [self.analyst.warm_figures(account, as_of) for account, as_of in keys]
+        if all(w is not None for w in warm):
+            return [AccountFigures(w[0].score, w[1]) for w in warm if w is not None]
 
         def compute() -> list[AccountFigures]:
             out = []

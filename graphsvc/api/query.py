@@ -71,16 +71,14 @@ async def _node_page(
     after: str | None,
 ) -> tuple[list[Node], int, bool]:
     store = info.context.store
-    found = await call(
-        store.list_nodes,
-        kind,
-        where=where or None,
-        name_contains=name_contains,
-        after=after_id(after),
-        limit=first_within(first),
-    )
-    total = await call(store.count_nodes, kind, where=where or None, name_contains=name_contains)
-    return found.items, total, found.next_after is not None
+    start, limit = after_id(after), first_within(first)
+
+    def fetch() -> tuple[list[Node], int, bool]:
+        found = store.list_nodes(kind, where=where or None, name_contains=name_contains, after=start, limit=limit)
+        total = store.count_nodes(kind, where=where or None, name_contains=name_contains)
+        return found.items, total, found.next_after is not None
+
+    return await call(fetch)  # one worker-thread hop for the page and its count
 
 
 def _account_id(node: Node | None, account_id: str) -> Node:
