@@ -13,6 +13,7 @@ import pytest
 from graphsvc.analyst import Analyst
 from graphsvc.api.context import Context, Loaders, Principal
 from graphsvc.api.schema import make_schema
+from graphsvc.errors import Forbidden, StoreUnavailable
 from graphsvc.store import open_store
 from tests.api.support import LEAKS, Server, cli, code, create_token
 
@@ -252,3 +253,47 @@ def test_hostile_ids_and_texts_get_ordinary_answers_and_never_leak_internals(ser
     assert code(error) == "NOT_FOUND"
     for word in LEAKS:
         assert word not in json.dumps(error)
+
+
+class _RefusingStore(_ExplodingStore):
+    """A real store that refuses its listing with a given graphsvc error (the store is down, the caller may not)."""
+
+    def __init__(self, store: Any, error: Exception) -> None:
+        super().__init__(store)
+        self._error = error
+
+    def list_nodes(self, *args: Any, **kwargs: Any) -> Any:
+        raise self._error
+
+
+@pytest.mark.parametrize(
+    ("error", "expected_code", "shown"),
+    [
+        (StoreUnavailable("database /secret/path/graphsvc.db is locked"), "STORE_UNAVAILABLE", "unavailable"),
+        (Forbidden("you may not read account acc_other"), "FORBIDDEN", "you may not read account acc_other"),
+    ],
+    ids=["store-unavailable", "forbidden"],
+)
+def test_a_store_refusal_comes_back_with_its_code_and_no_internals(
+    tmp_path: Path, error: Exception, expected_code: str, shown: str
+) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'refusing.db'}")
+    try:
+        refusing = _RefusingStore(store, error)
+        context = Context(
+            request=None,  # type: ignore[arg-type]
+            response=None,
+            store=refusing,  # type: ignore[arg-type]
+            analyst=Analyst(refusing),  # type: ignore[arg-type]
+            principal=Principal(None, "admin"),
+            request_id="refusal-probe",
+            loaders=Loaders(refusing),  # type: ignore[arg-type]
+        )
+        result = asyncio.run(make_schema().execute('{ search(text: "a") { totalCount } }', context_value=context))
+    finally:
+        store.close()
+    [problem] = result.errors or []
+    assert problem.extensions is not None
+    assert problem.extensions["code"] == expected_code
+    assert shown in problem.message
+    assert "/secret/path" not in problem.message
