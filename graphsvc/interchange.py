@@ -221,8 +221,3 @@ def write_document(fp: IO[str], nodes: Iterable[Node], relations: Iterable[Relat
 
 def _dumps(obj: dict[str, Any]) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(", ", ": "))
-
-
-def iter_kinds() -> Iterator[NodeKind]:
-    """Node kinds in document order."""
-    return iter(LIST_NAMES.values())

@@ -183,25 +183,17 @@ def leverage(ig: InfluenceGraph, max_hops: int = 4) -> list[LeverageScore]:
 
 
 def explain_leverage(ig: InfluenceGraph, node_id: str, max_hops: int = 4, top: int = 3) -> list[Contribution]:
-    """The node's largest contributions, each with its best path to the decision node."""
-    scores = {s.node: s for s in leverage(ig, max_hops)}
-    score = scores.get(node_id)
+    """The node's largest contributions (at most three), each with its best path to the decision node.
+
+    The contributions are the ones ``leverage`` ranks; only the paths are added here.
+    """
+    score = next((s for s in leverage(ig, max_hops) if s.node == node_id), None)
     if score is None:
         raise NotFound(f"'{node_id}' has no leverage score in account '{ig.account_id}'")
-    scored, decisions, best = _best_matrix(ig, max_hops)
-    powers = np.array([power(ig.nodes[d]) for d in decisions])
-    total = float(powers.sum())
-    i = scored.index(node_id)
-    shares = best[i] * powers / total if total > 0 else np.zeros(len(decisions))
-    order = sorted(
-        (j for j in range(len(decisions)) if shares[j] > 0),
-        key=lambda j: (-round(float(shares[j]), _DIGITS), decisions[j]),
-    )
     out = []
-    for j in order[:top]:
-        d = decisions[j]
-        path = None if d == node_id else next(iter(strongest_paths_from(ig, node_id, d, 1, max_hops)), None)
-        out.append(Contribution(d, float(best[i, j]), float(shares[j]), path))
+    for c in score.contributions[:top]:
+        found = [] if c.decision_node == node_id else strongest_paths_from(ig, node_id, c.decision_node, 1, max_hops)
+        out.append(Contribution(c.decision_node, c.best, c.share, found[0] if found else None))
     return out
 
 

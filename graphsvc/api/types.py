@@ -8,14 +8,15 @@ analysis defaults.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import Private
 from strawberry.types import Info
 
-from graphsvc.analysis.graph import COMMITTEE_POWER, DEFAULT_CADENCE_DAYS, DEFAULT_STRENGTH, PERSON_POWER
+from graphsvc.analysis.coverage import cover_state
+from graphsvc.analysis.graph import COMMITTEE_POWER, DEFAULT_STRENGTH, PERSON_POWER
 from graphsvc.api import enums as _enums  # noqa: F401 - registers the GraphQL enums first
 from graphsvc.api.args import AfterArg, AsOfArg, AttitudeArg, FirstArg, NameArg, RoleArg
 from graphsvc.api.context import Context, call
@@ -117,14 +118,7 @@ class Cover:
 
     @strawberry.field(description="Day the next contact is due (last contact + cadence); null without a last contact.")
     def due(self) -> date | None:
-        last = self.last_contact()
-        cadence = int(self.cadence_days() or DEFAULT_CADENCE_DAYS)
-        if last is None:
-            return None
-        try:
-            return last + timedelta(days=cadence)
-        except OverflowError:
-            return date.max
+        return cover_state(self._rel, date.today()).due  # the analyses' rule, defaults and all
 
     @strawberry.field(description="Whether the cover is stale as of a day (default today): due before that day.")
     def stale(
