@@ -27,7 +27,7 @@ from graphsvc.analysis import InfluencePath
 from graphsvc.analyst import Analyst
 from graphsvc.errors import GraphsvcError, InvalidInput
 from graphsvc.interchange import check_document, load_document
-from graphsvc.store import ENV_STORE, GraphStore, ImportMode, WriteResult, default_store_url, open_store
+from graphsvc.store import ENV_STORE, GraphStore, ImportMode, WriteResult, default_store_url, open_store, shown_url
 
 __all__ = ["main"]
 
@@ -233,7 +233,7 @@ def serve(host: str, port: int, no_auth: bool, store_url: str | None) -> None:
     open_store(url).close()  # fail here, with a clear message, if the store cannot be opened
     _configure_logging()
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"graphsvc {__version__} on {url}", err=True)
+    click.echo(f"graphsvc {__version__} on {shown_url(url)}", err=True)
     click.echo(f"  accounts:  http://{shown}:{port}/", err=True)
     click.echo(f"  GraphQL:   http://{shown}:{port}/graphql", err=True)
     click.echo(f"  health:    http://{shown}:{port}/healthz", err=True)

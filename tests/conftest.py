@@ -1,8 +1,9 @@
 """Fixtures shared by the whole suite.
 
 ``store`` is the contract fixture: every test that takes it runs on each real
-store (today the embedded SQLite store on a real file; Neo4j joins with its
-issue). ``small_doc`` is a small, valid graphsvc/1 document to build on.
+store: the embedded SQLite store on a real file, and the Neo4j store on a real
+Neo4j server (started by ``tests/neo4j_server.py``, wiped before each test).
+``small_doc`` is a small, valid graphsvc/1 document to build on.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from typing import Any
 import pytest
 
 from graphsvc.store import GraphStore, open_store
+from tests.neo4j_server import Neo4jServer, server
 
-STORES = ["sqlite"]
+STORES = ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)]
 
 SMALL_DOC: dict[str, Any] = {
     "format": "graphsvc/1",
@@ -76,13 +78,37 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'graphsvc.db'}"
 
 
+@pytest.fixture(scope="session")
+def neo4j_store_server() -> Iterator[Neo4jServer]:
+    """The real Neo4j server of the contract tests (started if none runs; stopped after if started here)."""
+    s = server("store")
+    s.ensure()
+    try:
+        yield s
+    finally:
+        if s.started_here:
+            s.stop()
+
+
+def empty_store_url(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """The URL of an empty store of ``kind``: a new SQLite file, or the wiped Neo4j of the contract tests."""
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path / 'contract.db'}"
+    neo: Neo4jServer = request.getfixturevalue("neo4j_store_server")
+    neo.wipe()
+    return neo.url
+
+
+@pytest.fixture(params=STORES)
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of an empty store of each kind (for tests that open it themselves, or in a subprocess)."""
+    return empty_store_url(request.param, tmp_path, request)
+
+
 @pytest.fixture(params=STORES)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
     """An empty store of each kind, closed after the test."""
-    if request.param == "sqlite":
-        s = open_store(f"sqlite:///{tmp_path / 'contract.db'}")
-    else:  # pragma: no cover - Neo4j arrives with its own issue
-        raise AssertionError(request.param)
+    s = open_store(empty_store_url(request.param, tmp_path, request))
     try:
         yield s
     finally:

@@ -7,6 +7,7 @@ this protocol. The contract tests in ``tests/store`` run against each store.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,7 +16,7 @@ from typing import IO, Any, Generic, Protocol, TypeVar
 
 from graphsvc.model import Node, NodeKind, Relation, RelationKey, RelationType
 
-__all__ = ["AccountRecords", "GraphStore", "ImportMode", "Page", "Progress", "TokenInfo", "WriteResult"]
+__all__ = ["AccountRecords", "GraphStore", "ImportMode", "Page", "Progress", "TokenInfo", "WriteResult", "secret_hash"]
 
 T = TypeVar("T")
 Progress = Callable[[int], None]
@@ -75,6 +76,11 @@ class TokenInfo:
     expires: datetime | None = None
     revoked: datetime | None = None
     last_used: datetime | None = None
+
+
+def secret_hash(secret: str) -> str:
+    """How stores keep a token: its SHA-256 (tokens are 256-bit random secrets, so one hash is enough)."""
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 class GraphStore(Protocol):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -120,11 +119,6 @@ def canonical(props: Mapping[str, Any]) -> str:
 
 
 TOKEN_COLUMNS = "SELECT id, member, role, created, expires, revoked, last_used FROM tokens"
-
-
-def secret_hash(secret: str) -> str:
-    """Tokens are 256-bit random secrets, so one SHA-256 is enough to store them safely."""
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def parse_when(value: str | None) -> datetime | None:

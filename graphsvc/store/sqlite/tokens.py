@@ -11,9 +11,9 @@ from graphsvc.model import (
     NodeKind,
 )
 from graphsvc.model.schema import with_article
-from graphsvc.store.base import TokenInfo
+from graphsvc.store.base import TokenInfo, secret_hash
 from graphsvc.store.sqlite.reads import Reads
-from graphsvc.store.sqlite.sql import TOKEN_COLUMNS, row_token, secret_hash
+from graphsvc.store.sqlite.sql import TOKEN_COLUMNS, row_token
 
 
 class Tokens(Reads):

@@ -1,0 +1,18 @@
+// The node set of account $account's influence graph (DESIGN.md section 2): what it owns; who
+// INFLUENCES it or sits in its committees; the members who COVER, KNOW or sit with any of those;
+// and the members ASSIGNED_TO it. No rows when there is no such account.
+MATCH (a:Account {id: $account})
+OPTIONAL MATCH (rev:GraphsvcRevision {account: $account})
+CALL (a) {
+  MATCH (n:Entity {account: a.id}) RETURN n
+  UNION
+  MATCH (:Entity {account: a.id})<-[:INFLUENCES|MEMBER_OF]-(n) RETURN n
+  UNION
+  MATCH (:Entity {account: a.id})<-[:COVERS|KNOWS|MEMBER_OF]-(n) RETURN n
+  UNION
+  MATCH (:Entity {account: a.id})<-[:INFLUENCES|MEMBER_OF]-()<-[:COVERS|KNOWS|MEMBER_OF]-(n) RETURN n
+  UNION
+  MATCH (a)<-[:ASSIGNED_TO]-(n) RETURN n
+}
+RETURN properties(a) AS account, coalesce(rev.revision, 0) AS revision,
+       collect([labels(n), properties(n)]) AS nodes

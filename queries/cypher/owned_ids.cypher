@@ -1,0 +1,2 @@
+MATCH (n:Entity {account: $account})
+RETURN n.id AS id

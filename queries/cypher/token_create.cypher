@@ -1,0 +1,3 @@
+CREATE (t:GraphsvcToken {
+  id: $id, hash: $hash, member: $member, role: $role, created: $created, expires: $expires
+})

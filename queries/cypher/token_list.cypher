@@ -1,0 +1,3 @@
+MATCH (t:GraphsvcToken)
+RETURN properties(t) AS token
+ORDER BY t.created, t.id

@@ -1,0 +1,2 @@
+MATCH (t:GraphsvcToken {id: $id})
+SET t.last_used = $now

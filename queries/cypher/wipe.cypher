@@ -1,0 +1,4 @@
+// Tests only: delete every graphsvc node (batched), then zero the revision.
+MATCH (n)
+WHERE n:Entity OR n:GraphsvcRevision OR n:GraphsvcToken
+CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS

@@ -1,0 +1,2 @@
+MATCH (m:GraphsvcMeta {key: 'store'})
+SET m.revision = 0
