@@ -90,6 +90,10 @@ class GraphStore(Protocol):
 
     def close(self) -> None: ...
 
+    def migrate(self) -> list[str]:
+        """Apply the store's schema (idempotent; opening a store applies it when older); return what ran."""
+        ...
+
     def health(self) -> Mapping[str, Any]:
         """Cheap liveness facts (``ok``, ``store``, counts); raises ``StoreUnavailable`` when down."""
         ...

@@ -10,6 +10,7 @@ the process made before it, in a cluster too.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
@@ -29,8 +30,9 @@ from graphsvc.store.neo4j.cypher import query, schema_statements, schema_version
 
 T = TypeVar("T")
 SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
-RETRY_SECONDS = 2.0
+RETRY_SECONDS = 1.5
 """How long a managed transaction is retried (transient errors, a lost connection): then STORE_UNAVAILABLE."""
+logging.getLogger("neo4j").addHandler(logging.NullHandler())  # the driver's retries: not on a CLI user's screen
 _DATABASE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9.\-]{2,62}$")
 
 

@@ -98,6 +98,10 @@ class Connections:
                 self._all.append(conn)
         return conn
 
+    def migrate(self) -> list[str]:
+        """Nothing to do: opening the store applied its schema (``SCHEMA``, in place)."""
+        return []
+
     def close(self) -> None:
         with self._lock:
             self._closed = True

@@ -1,0 +1,91 @@
+"""``graphsvc serve``: the HTTP service."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+
+import click
+
+from graphsvc import __version__
+from graphsvc.cli.base import cli, store_option
+from graphsvc.errors import InvalidInput
+from graphsvc.store import default_store_url, open_store, shown_url
+
+
+def _configure_logging() -> None:
+    """Service messages as text; the request log as one JSON object per line (``graphsvc.request``)."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
+    requests = logging.getLogger("graphsvc.request")
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    requests.addHandler(handler)
+    requests.propagate = False
+    logging.getLogger("neo4j").setLevel(logging.ERROR)  # each retry of the driver is not news; failures are
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@cli.command("serve")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    envvar="GRAPHSVC_HOST",
+    show_envvar=True,
+    help="Address to listen on.",
+)
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    envvar="GRAPHSVC_PORT",
+    show_envvar=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on.",
+)
+@click.option(
+    "--no-auth",
+    is_flag=True,
+    help="Let every request in without a token, as an admin. Only allowed on a loopback address.",
+)
+@store_option
+def serve(host: str, port: int, no_auth: bool, store_url: str | None) -> None:
+    """Serve graphsvc over HTTP: /graphql, /healthz and the portfolio overview at /."""
+    import uvicorn
+
+    from graphsvc.api import create_app
+
+    if no_auth and not _is_loopback(host):
+        raise InvalidInput(f"--no-auth is only allowed on a loopback address (127.0.0.1, ::1), not on {host}")
+    url = store_url or default_store_url()
+    open_store(url).close()  # fail here, with a clear message, if the store cannot be opened
+    _configure_logging()
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"graphsvc {__version__} on {shown_url(url)}", err=True)
+    click.echo(f"  accounts:  http://{shown}:{port}/", err=True)
+    click.echo(f"  GraphQL:   http://{shown}:{port}/graphql", err=True)
+    click.echo(f"  health:    http://{shown}:{port}/healthz", err=True)
+    if no_auth:
+        click.echo(
+            "WARNING: authentication is OFF (--no-auth): anyone who can reach this machine's loopback "
+            "address can read and change every account.",
+            err=True,
+        )
+    else:
+        click.echo("  requests need 'Authorization: Bearer <token>' (graphsvc token create --member ID)", err=True)
+    uvicorn.run(
+        create_app(url, auth=not no_auth),
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=False,  # graphsvc.request logs every request, as one JSON line
+        server_header=False,
+    )
