@@ -146,7 +146,7 @@ class Connections:
                 database_=self.database,
                 routing_=RoutingControl.WRITE,
             )
-            self._driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
+            self._driver.execute_query(query("await_indexes"), database_=self.database, routing_=RoutingControl.WRITE)
         return [" ".join(s.split()) for s in statements]
 
     def close(self) -> None:
