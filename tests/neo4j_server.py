@@ -5,7 +5,7 @@ free port), because Neo4j community holds one user database: ``store`` for
 the contract tests (wiped before each test), ``api-read`` and ``api-write``
 for the API's servers. A server that already runs there (a developer's, kept
 across test runs with ``make neo4j-test``) is reused and left running; one the
-tests started is stopped when the session ends. When a server cannot start,
+tests started is stopped when the session ends (``running(name)`` does both). When a server cannot start,
 the tests that need it fail with the script's own words; they never skip.
 """
 
@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,3 +108,16 @@ def server(name: str) -> Neo4jServer:
         GRAPHSVC_NEO4J_PAGECACHE="128m",
     )
     return Neo4jServer(name, run_dir, env=env)
+
+
+@contextmanager
+def running(name: str) -> Iterator[Neo4jServer]:
+    """Server ``name`` running and wiped for a session fixture; stopped afterwards if it was started here."""
+    s = server(name)
+    s.ensure()
+    try:
+        s.wipe()
+        yield s
+    finally:
+        if s.started_here:
+            s.stop()

@@ -1,7 +1,9 @@
 """A real ``graphsvc serve`` process on a free port, and a small GraphQL-over-HTTP client for it.
 
 Every response the client sees is checked for leaked internals (a traceback,
-the SQLite driver, SQL text): whatever a test asks, the API must never show them.
+the SQLite or Neo4j driver, SQL text, the store's password): whatever a test
+asks, the API must never show them. The server runs on the embedded store in
+its work directory, or on any store URL (a Neo4j server's ``neo4j://`` URL).
 """
 
 from __future__ import annotations
@@ -17,14 +19,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
+
+from graphsvc.store import shown_url
 
 _BIN = Path(sys.executable).with_name("graphsvc")
 GRAPHSVC = [str(_BIN)] if _BIN.exists() else [sys.executable, "-m", "graphsvc"]
 GRAPHQL_RESPONSE = "application/graphql-response+json"
-LEAKS = ("Traceback", "sqlite3", "SELECT")
-"""Text that must never appear in a response: stack traces, the store's driver, SQL."""
+LEAKS = ("Traceback", "sqlite3", "SELECT", "neo4j.exceptions", "Neo.ClientError", "Neo.TransientError", "MATCH (")
+"""Text that must never appear in a response: stack traces, the stores' drivers and their codes, SQL, Cypher."""
 
 _DEFAULT = object()
 
@@ -53,9 +58,16 @@ def create_token(store_url: str, member: str = "m_berger") -> str:
     return secret
 
 
-def assert_no_leak(text: str) -> None:
+def assert_no_leak(text: str, secrets: tuple[str, ...] = ()) -> None:
     for word in LEAKS:
         assert word not in text, f"a response shows {word!r}:\n{text[:2000]}"
+    for secret in secrets:
+        assert secret not in text, f"a response shows the store's password:\n{text[:2000]}"
+
+
+def store_password(store_url: str) -> str | None:
+    """The password inside a store URL (a Neo4j server's), if any."""
+    return urlsplit(store_url).password
 
 
 def _free_port() -> int:
@@ -86,12 +98,31 @@ class Server:
         headers.update(extra or {})
         return headers
 
+    @staticmethod
+    def secrets_of(store_url: str) -> tuple[str, ...]:
+        password = store_password(store_url)
+        return (password,) if password else ()
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """What must never show in an answer or in the server's log: the store's password."""
+        return self.secrets_of(self.store_url)
+
     def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         """Any HTTP request; the body of the answer is checked for leaked internals."""
         kwargs.setdefault("timeout", 30)
         response = self.http.request(method, f"{self.base}{path}", **kwargs)
-        assert_no_leak(response.text)
+        assert_no_leak(response.text, self.secrets)
         return response
+
+    def stderr(self) -> str:
+        return self.stderr_path.read_text("utf-8", "replace")
+
+    def assert_log_keeps_secrets(self) -> None:
+        """The server's stderr (its banner, request log and warnings) never shows the store's password."""
+        text = self.stderr()
+        for secret in self.secrets:
+            assert secret not in text, f"graphsvc serve printed the store's password:\n{text[-3000:]}"
 
     def post(
         self,
@@ -134,7 +165,7 @@ class Server:
     def log_records(self) -> list[dict[str, Any]]:
         """The JSON lines of the server's stderr (the request log)."""
         out = []
-        for line in self.stderr_path.read_text("utf-8", "replace").splitlines():
+        for line in self.stderr().splitlines():
             if line.startswith("{"):
                 out.append(json.loads(line))
         return out
@@ -154,13 +185,18 @@ def code(error: dict[str, Any]) -> str | None:
 
 
 @contextmanager
-def running_server(workdir: Path, *, demo: bool = True) -> Iterator[Server]:
-    """``graphsvc serve`` (authenticated) over a fresh store, optionally loaded with ``graphsvc demo``."""
+def running_server(workdir: Path, *, demo: bool = True, store_url: str | None = None) -> Iterator[Server]:
+    """``graphsvc serve`` (authenticated) over a store, optionally loaded with ``graphsvc demo``.
+
+    The store is ``store_url`` (an empty one: a wiped Neo4j server), else a new
+    SQLite file in ``workdir``. Its password never shows in serve's stderr.
+    """
     workdir.mkdir(parents=True, exist_ok=True)
-    store_url = f"sqlite:///{workdir / 'graphsvc.db'}"
+    store_url = store_url or f"sqlite:///{workdir / 'graphsvc.db'}"
     if demo:
         loaded = cli(store_url, "demo")
         assert loaded.returncode == 0, loaded.stderr
+        assert_no_leak(loaded.stdout + loaded.stderr, Server.secrets_of(store_url))
     token = create_token(store_url)
     port = _free_port()
     stderr_path = workdir / "serve.stderr"
@@ -184,6 +220,8 @@ def running_server(workdir: Path, *, demo: bool = True) -> Iterator[Server]:
                 pass
             assert time.monotonic() < deadline, f"graphsvc serve did not answer in 30 s:\n{stderr_path.read_text()}"
             time.sleep(0.1)
+        assert shown_url(store_url) in server.stderr(), "serve prints the store it serves, without its password"
+        server.assert_log_keeps_secrets()
         yield server
     finally:
         server.http.close()
@@ -193,3 +231,4 @@ def running_server(workdir: Path, *, demo: bool = True) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+    server.assert_log_keeps_secrets()  # after a clean run only: a failing test keeps its own message

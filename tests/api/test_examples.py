@@ -1,9 +1,9 @@
 """Every example operation in queries/graphql/ runs on the demo portfolio and answers what a dashboard needs.
 
 The operations are executed in process by ``make_schema()``, with a context built the way the ``/graphql`` view
-builds one, over a real SQLite file holding the demo portfolio as told (no date shift, so ``DEMO_AS_OF`` is the
-day of docs/demo.md and docs/semantics.md). Each file has a case in ``CASES``: its variables and a check of the
-answer. A file without a case fails ``test_every_example_file_has_a_case``.
+builds one, over each real store (a SQLite file, a Neo4j server) holding the demo portfolio as told (no date
+shift, so ``DEMO_AS_OF`` is the day of docs/demo.md and docs/semantics.md). Each file has a case in ``CASES``: its
+variables and a check of the answer. A file without a case fails ``test_every_example_file_has_a_case``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ from graphsvc.analyst import Analyst
 from graphsvc.api.context import Context, Loaders, Principal
 from graphsvc.api.schema import make_schema
 from graphsvc.demo import DEMO_AS_OF, demo_document
-from graphsvc.store import GraphStore, open_store
+from graphsvc.store import GraphStore
 from tests.analysis.test_demo_portfolio import EXPECTED as DEMO_GAPS
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "queries" / "graphql"
@@ -41,14 +41,10 @@ def example_names() -> list[str]:
 
 
 @pytest.fixture
-def demo_store(tmp_path: Path) -> Iterator[GraphStore]:
-    """A real SQLite file with the demo portfolio as told (contact dates as of ``DEMO_AS_OF``)."""
-    store = open_store(f"sqlite:///{tmp_path / 'demo.db'}")
-    try:
-        store.import_document(demo_document())
-        yield store
-    finally:
-        store.close()
+def demo_store(store: GraphStore) -> GraphStore:
+    """Each real store with the demo portfolio as told (contact dates as of ``DEMO_AS_OF``)."""
+    store.import_document(demo_document())
+    return store
 
 
 @pytest.fixture

@@ -1,13 +1,12 @@
 """No N+1: a nested query costs a constant number of store calls, whatever the portfolio's size.
 
 In process on purpose: the component under test is the request's DataLoader layer, and ``Loaders.store_calls``
-counts the batches it sends to a real SQLite store. One test checks the same over HTTP, in the request log.
+counts the batches it sends to each real store. One test checks the same over HTTP, in the request log.
 """
 
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
@@ -16,7 +15,7 @@ from graphsvc.analyst import Analyst
 from graphsvc.api.context import Context, Loaders, Principal
 from graphsvc.api.schema import make_schema
 from graphsvc.demo import demo_document
-from graphsvc.store import open_store
+from graphsvc.store import GraphStore
 from tests.api.support import Server
 
 NESTED = """
@@ -59,37 +58,34 @@ def _copies(doc: dict[str, Any], n: int) -> dict[str, Any]:
     return out
 
 
-def _run(path: Path, doc: dict[str, Any]) -> tuple[dict[str, Any], int]:
-    """Execute ``NESTED`` with a context built as the /graphql view builds one; the data and the store calls."""
-    store = open_store(f"sqlite:///{path}")
-    try:
-        store.import_document(doc)
-        loaders = Loaders(store)
-        context = Context(
-            request=Request({"type": "http", "method": "POST", "path": "/graphql", "headers": []}),
-            response=None,
-            store=store,
-            analyst=Analyst(store),
-            principal=Principal(None, "admin"),
-            request_id="n-plus-one",
-            loaders=loaders,
-        )
-        result = asyncio.run(make_schema().execute(NESTED, context_value=context))
-        assert not result.errors, result.errors
-        assert result.data is not None
-        return result.data, loaders.store_calls
-    finally:
-        store.close()
+def _run(store: GraphStore, doc: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """Merge ``doc`` into the store, then execute ``NESTED`` with a context built as the /graphql view builds one;
+    the data and the store calls."""
+    store.import_document(doc)
+    loaders = Loaders(store)
+    context = Context(
+        request=Request({"type": "http", "method": "POST", "path": "/graphql", "headers": []}),
+        response=None,
+        store=store,
+        analyst=Analyst(store),
+        principal=Principal(None, "admin"),
+        request_id="n-plus-one",
+        loaders=loaders,
+    )
+    result = asyncio.run(make_schema().execute(NESTED, context_value=context))
+    assert not result.errors, result.errors
+    assert result.data is not None
+    return result.data, loaders.store_calls
 
 
 def _people(data: dict[str, Any]) -> int:
     return sum(len(edge["node"]["people"]["edges"]) for edge in data["accounts"]["edges"])
 
 
-def test_a_nested_query_costs_the_same_few_store_calls_for_a_portfolio_ten_times_as_big(tmp_path: Path) -> None:
+def test_a_nested_query_costs_the_same_few_store_calls_for_a_portfolio_ten_times_as_big(store: GraphStore) -> None:
     demo = demo_document()
-    small, small_calls = _run(tmp_path / "demo.db", demo)
-    big, big_calls = _run(tmp_path / "big.db", _copies(demo, 10))
+    small, small_calls = _run(store, demo)
+    big, big_calls = _run(store, _copies(demo, 10))  # the first copy is the demo itself: the store holds 10 copies
 
     assert len(small["accounts"]["edges"]) == 4
     assert _people(small) == len(demo["people"])

@@ -499,8 +499,8 @@ def test_import_graph_with_a_broken_document_writes_nothing_and_names_the_proble
     assert writable.data('{ account(id: "acc_broken") { id } }') == {"account": None}
 
 
-def test_import_graph_replace_makes_the_document_the_whole_graph(tmp_path: Path) -> None:
-    with running_server(tmp_path) as scratch:
+def test_import_graph_replace_makes_the_document_the_whole_graph(tmp_path: Path, store_url: str) -> None:
+    with running_server(tmp_path, store_url=store_url) as scratch:
         assert scratch.data("{ accounts { totalCount } }")["accounts"]["totalCount"] == 4
         doc = {
             "accounts": [_account("only")],
