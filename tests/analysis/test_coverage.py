@@ -1,6 +1,6 @@
 """Covered, stale, the coverage score and who covers whom (DESIGN.md section 3).
 
-Per-member and team views go through an ``Analyst`` over a real SQLite store;
+Per-member and team views go through an ``Analyst`` over each real store;
 the account views through the account's influence graph.
 """
 
@@ -57,8 +57,8 @@ def portfolio() -> Doc:
     )
 
 
-def test_coverage_of_a_member_lists_each_cover_with_due_date_and_staleness(sqlite_store: GraphStore) -> None:
-    analyst = analyst_for(sqlite_store, portfolio())
+def test_coverage_of_a_member_lists_each_cover_with_due_date_and_staleness(store: GraphStore) -> None:
+    analyst = analyst_for(store, portfolio())
     mine = analyst.coverage("m_kam", as_of=AS_OF)
     assert [
         (node.id, node.account, c.strength, c.last_contact, c.due, c.stale, c.counts) for c, node in mine.covers
@@ -71,16 +71,16 @@ def test_coverage_of_a_member_lists_each_cover_with_due_date_and_staleness(sqlit
     assert mine.accounts == (ACC, "acc_b")
 
 
-def test_coverage_due_date_moves_with_as_of(sqlite_store: GraphStore) -> None:
-    analyst = analyst_for(sqlite_store, portfolio())
+def test_coverage_due_date_moves_with_as_of(store: GraphStore) -> None:
+    analyst = analyst_for(store, portfolio())
     covers = {node.id: c for c, node in analyst.coverage("m_kam", as_of=date(2026, 7, 1)).covers}
     assert covers["p_dec"].stale is True  # due 2026-06-30, the day before
     covers = {node.id: c for c, node in analyst.coverage("m_kam", as_of=date(2026, 3, 31)).covers}
     assert covers["c_buy"].stale is False  # due that very day
 
 
-def test_coverage_of_a_non_member_or_unknown_id_is_refused(sqlite_store: GraphStore) -> None:
-    analyst = analyst_for(sqlite_store, portfolio())
+def test_coverage_of_a_non_member_or_unknown_id_is_refused(store: GraphStore) -> None:
+    analyst = analyst_for(store, portfolio())
     with pytest.raises(InvalidInput, match="p_dec"):
         analyst.coverage("p_dec", as_of=AS_OF)
     with pytest.raises(NotFound, match="m_ghost"):
@@ -106,8 +106,8 @@ def team_doc() -> Doc:
     return doc.covers("m_b", "p3", 0.8).covers("m_c", "p3", 0.4)
 
 
-def test_team_coverage_rolls_up_everyone_reporting_to_the_lead_directly_or_not(sqlite_store: GraphStore) -> None:
-    team = analyst_for(sqlite_store, team_doc()).team_coverage("m_lead", as_of=AS_OF)
+def test_team_coverage_rolls_up_everyone_reporting_to_the_lead_directly_or_not(store: GraphStore) -> None:
+    team = analyst_for(store, team_doc()).team_coverage("m_lead", as_of=AS_OF)
     assert [mc.member for mc in team.members] == ["m_lead", "m_a", "m_b", "m_c"]
     assert {mc.member: [node.id for _, node in mc.covers] for mc in team.members} == {
         "m_lead": ["p1"],
@@ -117,18 +117,18 @@ def test_team_coverage_rolls_up_everyone_reporting_to_the_lead_directly_or_not(s
     }
 
 
-def test_team_coverage_shows_overlaps_where_two_team_members_cover_one_stakeholder(sqlite_store: GraphStore) -> None:
-    team = analyst_for(sqlite_store, team_doc()).team_coverage("m_lead", as_of=AS_OF)
+def test_team_coverage_shows_overlaps_where_two_team_members_cover_one_stakeholder(store: GraphStore) -> None:
+    team = analyst_for(store, team_doc()).team_coverage("m_lead", as_of=AS_OF)
     assert dict(team.overlaps) == {"p1": ("m_a", "m_lead"), "p3": ("m_b", "m_c")}
 
 
-def test_team_coverage_load_counts_the_nodes_each_member_covers_at_0_3_or_more(sqlite_store: GraphStore) -> None:
-    team = analyst_for(sqlite_store, team_doc()).team_coverage("m_lead", as_of=AS_OF)
+def test_team_coverage_load_counts_the_nodes_each_member_covers_at_0_3_or_more(store: GraphStore) -> None:
+    team = analyst_for(store, team_doc()).team_coverage("m_lead", as_of=AS_OF)
     assert dict(team.load) == {"m_lead": 1, "m_a": 1, "m_b": 1, "m_c": 2}
 
 
-def test_team_coverage_of_a_middle_manager_covers_only_their_part_of_the_team(sqlite_store: GraphStore) -> None:
-    team = analyst_for(sqlite_store, team_doc()).team_coverage("m_b", as_of=AS_OF)
+def test_team_coverage_of_a_middle_manager_covers_only_their_part_of_the_team(store: GraphStore) -> None:
+    team = analyst_for(store, team_doc()).team_coverage("m_b", as_of=AS_OF)
     assert [mc.member for mc in team.members] == ["m_b", "m_c"]
     assert dict(team.overlaps) == {"p3": ("m_b", "m_c")}
 

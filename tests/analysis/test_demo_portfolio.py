@@ -2,13 +2,13 @@
 
 The gap lists below are copied from docs/demo.md ("Deliberate gaps, by
 account"); one test checks that the page still lists exactly these, another
-that ``coverage_gaps`` finds exactly these, in this order.
+that ``coverage_gaps`` finds exactly these, in this order. Every analysis runs
+on each store (a SQLite file, a Neo4j server): the results must not differ.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -16,7 +16,7 @@ import pytest
 
 from graphsvc.analyst import Analyst
 from graphsvc.demo import DEMO_AS_OF, demo_document
-from graphsvc.store import open_store
+from graphsvc.store import GraphStore
 
 DEMO_MD = Path(__file__).resolve().parents[2] / "docs" / "demo.md"
 
@@ -55,15 +55,15 @@ EXPECTED: dict[str, list[Row]] = {
 }
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Analyst]:
-    """The demo portfolio in a real SQLite store, read by one Analyst for the whole module."""
-    store = open_store(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}")
+@pytest.fixture
+def demo(store: GraphStore) -> Analyst:
+    """The demo portfolio in each real store, read by an Analyst.
+
+    Loaded per test (the Neo4j store is the contract tests' server, wiped for
+    each test): importing the demo costs less than a Neo4j server of its own.
+    """
     store.import_document(demo_document())
-    try:
-        yield Analyst(store)
-    finally:
-        store.close()
+    return Analyst(store)
 
 
 def rows(analyst: Analyst, account: str, as_of: date = DEMO_AS_OF) -> list[Row]:
@@ -99,14 +99,10 @@ def test_demo_account_has_exactly_the_documented_gaps(demo: Analyst, account: st
 
 
 @pytest.mark.parametrize("account", sorted(EXPECTED))
-def test_demo_moved_to_another_day_shows_the_same_gaps_that_day(tmp_path: Path, account: str) -> None:
+def test_demo_moved_to_another_day_shows_the_same_gaps_that_day(store: GraphStore, account: str) -> None:
     later = DEMO_AS_OF + timedelta(days=137)
-    store = open_store(f"sqlite:///{tmp_path / 'later.db'}")
-    try:
-        store.import_document(demo_document(later))
-        assert rows(Analyst(store), account, later) == EXPECTED[account]
-    finally:
-        store.close()
+    store.import_document(demo_document(later))
+    assert rows(Analyst(store), account, later) == EXPECTED[account]
 
 
 @pytest.mark.parametrize(
