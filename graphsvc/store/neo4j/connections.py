@@ -6,6 +6,12 @@ routed as reads (to followers and read replicas in a cluster); writes run as
 managed transactions, retried by the driver on transient errors. All calls of
 one process share the driver's bookmark manager, so a read sees every write
 the process made before it, in a cluster too.
+
+Once Neo4j stops answering, every call first checks with one connection
+attempt, never retried, whether it is back: while it is down, calls fail in
+milliseconds instead of each retrying for seconds (which would queue up the
+API's requests behind one another); when it is back, the first call clears
+the flag and everything runs as before, without a restart.
 """
 
 from __future__ import annotations
@@ -102,6 +108,8 @@ class Connections:
         self.url = self.target.shown
         self.database = self.target.database
         self._local = threading.local()
+        self._unreachable = False
+        """Set when Neo4j stopped answering; cleared by the first call that finds it back."""
         with self._errors():
             self._driver = GraphDatabase.driver(
                 self.target.uri,
@@ -164,6 +172,9 @@ class Connections:
     def _errors(self) -> Iterator[None]:
         where = f"the Neo4j store {self.url}" if hasattr(self, "url") else "Neo4j"
         try:
+            if getattr(self, "_unreachable", False):
+                self._driver.verify_connectivity()  # one attempt, no retries: fails fast while Neo4j is down
+                self._unreachable = False
             yield
         except GraphsvcError:
             raise
@@ -176,7 +187,10 @@ class Connections:
             ) from None
         except nx.ConstraintError as exc:
             raise Conflict(f"{where} refused the write: {exc.message}") from None
-        except (nx.ServiceUnavailable, nx.SessionExpired, nx.ConnectionAcquisitionTimeoutError) as exc:
+        except (nx.ServiceUnavailable, nx.SessionExpired) as exc:
+            self._unreachable = True
+            raise StoreUnavailable(f"{where} is not answering ({_first_line(exc)}); try again shortly") from None
+        except nx.ConnectionAcquisitionTimeoutError as exc:
             raise StoreUnavailable(f"{where} is not answering ({_first_line(exc)}); try again shortly") from None
         except nx.TransientError as exc:
             raise StoreUnavailable(f"{where} is busy ({exc.code}); try again") from None
@@ -189,6 +203,7 @@ class Connections:
         except (nx.Neo4jError, nx.DriverError) as exc:
             raise StoreUnavailable(f"{where} failed: {_first_line(exc)}") from None
         except OSError as exc:
+            self._unreachable = True
             raise StoreUnavailable(f"{where} is not reachable: {exc}") from None
 
     # -- statements and transactions --------------------------------------------------------------
