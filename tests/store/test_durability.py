@@ -1,8 +1,9 @@
-"""Durability of the embedded store on real SQLite files, with real processes.
+"""Durability of the stores, with real processes: on real SQLite files and on a real Neo4j server.
 
 Imports are all or nothing (a bad record near the end of a large document, a
-Ctrl-C mid-write, a SIGKILL mid-write or mid-commit leave the previous graph),
-and two processes writing the same file lose nothing.
+Ctrl-C mid-write leave the previous graph, on both stores; a SIGKILL mid-write
+or mid-commit leaves the SQLite file's previous graph, see test_neo4j.py for
+Neo4j), and two processes or two threads writing the same store lose nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import subprocess
 import sys
 import termios
 import textwrap
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -29,7 +31,8 @@ from typing import Any
 import pytest
 
 from graphsvc.errors import InvalidInput
-from graphsvc.store import ImportMode, open_store
+from graphsvc.model import NodeKind
+from graphsvc.store import GraphStore, ImportMode, open_store
 from tests.conftest import SMALL_DOC, export_text
 
 _BIN = Path(sys.executable).with_name("graphsvc")
@@ -53,6 +56,9 @@ def _state(url: str) -> tuple[str, int]:
 
 
 def _integrity(url: str) -> str:
+    """SQLite's own check of the store file ("ok"); a Neo4j server checks its store itself."""
+    if not url.startswith("sqlite:///"):
+        return "ok"
     conn = sqlite3.connect(_db_path(url))
     try:
         return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
@@ -102,28 +108,28 @@ _BAD_RELATIONS: dict[str, tuple[dict[str, Any], str]] = {
 @pytest.mark.parametrize("mode", list(ImportMode))
 @pytest.mark.parametrize("bad", list(_BAD_RELATIONS))
 def test_one_bad_relation_near_the_end_of_a_large_import_writes_nothing(
-    sqlite_url: str, mode: ImportMode, bad: str
+    store_url: str, mode: ImportMode, bad: str
 ) -> None:
-    before, revision = _seeded(sqlite_url)
+    before, revision = _seeded(store_url)
     doc = _large_doc(3000)
     assert len(doc["relations"]) > 6000
     record, message = _BAD_RELATIONS[bad]
     index = len(doc["relations"]) - 5
     doc["relations"].insert(index, record)
 
-    with open_store(sqlite_url) as store:
+    with open_store(store_url) as store:
         with pytest.raises(InvalidInput) as caught:
             store.import_document(doc, mode)
         assert export_text(store) == before
         assert store.revision() == revision
-    assert _state(sqlite_url) == (before, revision)
+    assert _state(store_url) == (before, revision)
     # The error names the bad record, and only it: none of the 9,000 good ones.
     assert len(caught.value.problems) == 1, str(caught.value)
     assert str(caught.value.problems[0]).startswith(f"relations[{index}] {message}")
 
 
-def test_import_interrupted_mid_write_leaves_the_previous_graph_and_a_usable_store(sqlite_url: str) -> None:
-    before, revision = _seeded(sqlite_url)
+def test_import_interrupted_mid_write_leaves_the_previous_graph_and_a_usable_store(store_url: str) -> None:
+    before, revision = _seeded(store_url)
     doc = _large_doc(3000)
     chunks: list[int] = []
 
@@ -131,7 +137,7 @@ def test_import_interrupted_mid_write_leaves_the_previous_graph_and_a_usable_sto
         chunks.append(count)
         raise KeyboardInterrupt
 
-    with open_store(sqlite_url) as store:
+    with open_store(store_url) as store:
         with pytest.raises(KeyboardInterrupt):
             store.import_document(doc, ImportMode.MERGE, ctrl_c_after_first_chunk)
         assert chunks, "the import never reached its write phase"
@@ -139,7 +145,7 @@ def test_import_interrupted_mid_write_leaves_the_previous_graph_and_a_usable_sto
         assert store.revision() == revision
         result = store.import_document(doc)
         assert result.created == 9000
-    assert _integrity(sqlite_url) == "ok"
+    assert _integrity(store_url) == "ok"
 
 
 # -- crash safety -----------------------------------------------------------------------
@@ -340,9 +346,9 @@ def _run_writers(script: str, url: str, go: Path) -> list[list[dict[str, Any]]]:
 
 
 @pytest.mark.slow
-def test_two_processes_writing_the_same_store_lose_no_accepted_write(tmp_path: Path, sqlite_url: str) -> None:
-    _, revision = _seeded(sqlite_url)
-    reports = _run_writers(_WRITER, sqlite_url, tmp_path / "go")
+def test_two_processes_writing_the_same_store_lose_no_accepted_write(tmp_path: Path, store_url: str) -> None:
+    _, revision = _seeded(store_url)
+    reports = _run_writers(_WRITER, store_url, tmp_path / "go")
 
     accepted = [item for lines in reports for line in lines for item in line.get("accepted", [])]
     rejected = [line for lines in reports for line in lines if "rejected" in line]
@@ -351,7 +357,7 @@ def test_two_processes_writing_the_same_store_lose_no_accepted_write(tmp_path: P
         pytest.fail(f"the processes wrote one after the other (revisions {a} and {b}); the test proved nothing")
     assert rejected == [], "writes were refused although every one of them is valid"
     assert len(accepted) == 2 * (200 + 10 * 3)
-    with open_store(sqlite_url) as store:
+    with open_store(store_url) as store:
         doc = json.loads(export_text(store))
         stored = {n["id"] for name in ("people", "influencers") for n in doc.get(name, [])}
         stored |= {f"{r['type']} {r['from']} -> {r['to']}" for r in doc["relations"]}
@@ -360,7 +366,7 @@ def test_two_processes_writing_the_same_store_lose_no_accepted_write(tmp_path: P
         # Every accepted write moved the store revision once: no write overwrote another.
         assert store.revision() == revision + 2 * (200 + 10)
         assert len(doc["people"]) == len(SMALL_DOC["people"]) + 400
-    assert _integrity(sqlite_url) == "ok"
+    assert _integrity(store_url) == "ok"
 
 
 _CYCLE_WRITER = textwrap.dedent(
@@ -392,7 +398,7 @@ _CYCLE_WRITER = textwrap.dedent(
 
 
 @pytest.mark.slow
-def test_two_processes_cannot_both_add_half_of_a_reports_to_cycle(tmp_path: Path, sqlite_url: str) -> None:
+def test_two_processes_cannot_both_add_half_of_a_reports_to_cycle(tmp_path: Path, store_url: str) -> None:
     doc = {
         "format": "graphsvc/1",
         "accounts": [{"id": "acc_acme", "name": "Acme", "status": "key"}],
@@ -402,9 +408,9 @@ def test_two_processes_cannot_both_add_half_of_a_reports_to_cycle(tmp_path: Path
             for side in "xy"
         ],
     }
-    with open_store(sqlite_url) as store:
+    with open_store(store_url) as store:
         store.import_document(doc)
-    reports = _run_writers(_CYCLE_WRITER, sqlite_url, tmp_path / "go")
+    reports = _run_writers(_CYCLE_WRITER, store_url, tmp_path / "go")
 
     for i in range(100):
         outcomes = sorted(
@@ -417,7 +423,44 @@ def test_two_processes_cannot_both_add_half_of_a_reports_to_cycle(tmp_path: Path
     assert all(any("accepted" in line for line in lines) for lines in reports), "one writer never got a pair"
     errors = [line["error"] for lines in reports for line in lines if "error" in line]
     assert all("would form a cycle" in e for e in errors), errors
-    with open_store(sqlite_url) as store:
+    with open_store(store_url) as store:
         edges = {(r["from"], r["to"]) for r in json.loads(export_text(store))["relations"]}
     assert len(edges) == 100
     assert not any((b, a) in edges for a, b in edges)
+
+
+def test_two_threads_writing_through_one_store_both_land_with_distinct_increasing_revisions(store: GraphStore) -> None:
+    """The API's worker threads share one store object: neither thread's writes are lost or numbered twice."""
+    store.import_document(SMALL_DOC)
+    start = store.revision()
+    ready = threading.Barrier(2)
+    revisions: dict[str, list[int]] = {"a": [], "b": []}
+    failures: list[BaseException] = []
+
+    def write(tag: str) -> None:
+        ready.wait()
+        for i in range(25):
+            time.sleep(0.002)  # a client between two requests
+            person = {"id": f"p_{tag}_{i:02d}", "account": "acc_acme", "name": f"{tag} person {i}"}
+            try:
+                result = store.import_document({"format": "graphsvc/1", "people": [person]})
+            except BaseException as exc:  # reported below, with the thread's name
+                failures.append(exc)
+                return
+            revisions[tag].append(result.revision)
+
+    threads = [threading.Thread(target=write, args=(tag,)) for tag in revisions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert failures == []
+    a, b = revisions["a"], revisions["b"]
+    if not (min(a) < max(b) and min(b) < max(a)):
+        pytest.fail(f"the threads wrote one after the other (revisions {a} and {b}); the test proved nothing")
+    assert a == sorted(set(a))
+    assert b == sorted(set(b))
+    assert sorted(a + b) == list(range(start + 1, start + 51))
+    assert store.revision() == start + 50
+    people = {p.id for p in store.list_nodes(NodeKind.PERSON, limit=1000).items}
+    assert {f"p_{tag}_{i:02d}" for tag in "ab" for i in range(25)} <= people
