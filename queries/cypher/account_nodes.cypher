@@ -1,9 +1,10 @@
 // The node set of account $account's influence graph (DESIGN.md section 2): what it owns; who
 // INFLUENCES it or sits in its committees; the members who COVER, KNOW or sit with any of those;
-// and the members ASSIGNED_TO it. No rows when there is no such account.
+// and the members ASSIGNED_TO it. No rows when there is no such account; one row with no nodes
+// for an account with nothing in it yet (OPTIONAL: a subquery without rows would drop the account).
 MATCH (a:Account {id: $account})
 OPTIONAL MATCH (rev:GraphsvcRevision {account: $account})
-CALL (a) {
+OPTIONAL CALL (a) {
   MATCH (n:Entity {account: a.id}) RETURN n
   UNION
   MATCH (:Entity {account: a.id})<-[:INFLUENCES|MEMBER_OF]-(n) RETURN n
@@ -14,5 +15,6 @@ CALL (a) {
   UNION
   MATCH (a)<-[:ASSIGNED_TO]-(n) RETURN n
 }
+WITH a, rev, collect(n) AS found
 RETURN properties(a) AS account, coalesce(rev.revision, 0) AS revision,
-       collect([labels(n), properties(n)]) AS nodes
+       [n IN found | [labels(n), properties(n)]] AS nodes

@@ -646,6 +646,16 @@ def test_account_never_written_has_revision_zero(loaded: GraphStore) -> None:
     assert loaded.account_revision("acc_acme") > 0
 
 
+def test_an_account_with_nothing_in_it_has_records_without_nodes_or_relations(loaded: GraphStore) -> None:
+    loaded.create_node("account", {"id": "acc_empty", "name": "Empty Ltd", "status": "candidate"})
+    records = loaded.account_records("acc_empty")
+    assert records.account == loaded.get_node("acc_empty")
+    assert (records.nodes, records.relations) == ([], [])
+    assert records.revision == loaded.account_revision("acc_empty") > 0
+    with pytest.raises(NotFound):
+        loaded.account_records("acc_never")
+
+
 PERSON_X = {"id": "p_x", "account": A, "name": "X"}
 
 
