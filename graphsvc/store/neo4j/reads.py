@@ -199,7 +199,7 @@ class Reads(Connections):
         inside = {n.id for n in nodes}
         relations = [
             to_relation(t, s, o, p)
-            for (t, s, o, p) in (r[0] for r in self._run("account_relations", ids=list(inside)))
+            for (t, s, o, p) in self._run("account_relations", ids=list(inside))[0][0]
             if o in inside or (o == account_id and t == "ASSIGNED_TO")
         ]
         return AccountRecords(account, int(revision), nodes, relations)
