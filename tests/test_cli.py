@@ -1,4 +1,11 @@
-"""The real ``graphsvc`` command, run as a subprocess on real store files."""
+"""The real ``graphsvc`` command, run as a subprocess on real stores.
+
+Most tests run on a SQLite file; those where the store matters (import,
+export, demo, check against the store, analyses, tokens, migrate, serve) run
+on each store through ``store_url``: a SQLite file and a real Neo4j server,
+whose ``neo4j://`` URL carries the password. On Neo4j too, every user error is
+one line on stderr, exit status 1, no traceback, no password.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +35,7 @@ import graphsvc
 from graphsvc.demo import DEMO_AS_OF, demo_document
 from graphsvc.store import open_store
 from tests.conftest import SMALL_DOC, export_text, normalized
+from tests.neo4j_server import Neo4jServer
 
 _BIN = Path(sys.executable).with_name("graphsvc")
 GRAPHSVC = [str(_BIN)] if _BIN.exists() else [sys.executable, "-m", "graphsvc"]
@@ -67,12 +75,33 @@ def _no_traceback(result: subprocess.CompletedProcess[str]) -> None:
     assert "Traceback" not in result.stdout + result.stderr, result.stderr
 
 
+def _seed(store_url: str, tmp_path: Path) -> str:
+    """Import the small document with the CLI; return the store's export."""
+    result = _graphsvc(store_url, "import", str(_write(tmp_path / "small.json", SMALL_DOC)))
+    assert result.returncode == 0, result.stderr
+    return _export(store_url)
+
+
 @pytest.fixture
 def seeded(tmp_path: Path, sqlite_url: str) -> str:
-    """A store holding the small document, imported with the CLI; returns its export."""
-    result = _graphsvc(sqlite_url, "import", str(_write(tmp_path / "small.json", SMALL_DOC)))
-    assert result.returncode == 0, result.stderr
-    return _export(sqlite_url)
+    """A SQLite store holding the small document, imported with the CLI; returns its export."""
+    return _seed(sqlite_url, tmp_path)
+
+
+@pytest.fixture
+def seeded_store(tmp_path: Path, store_url: str) -> str:
+    """Each store holding the small document, imported with the CLI; returns its export."""
+    return _seed(store_url, tmp_path)
+
+
+def _one_line_error(result: subprocess.CompletedProcess[str], *words: str) -> str:
+    """A user error: exit status 1, one line on stderr naming ``words``, no traceback."""
+    assert result.returncode == 1, result.stdout + result.stderr
+    _no_traceback(result)
+    assert result.stderr.count("\n") == 1, result.stderr
+    for word in words:
+        assert word in result.stderr
+    return result.stderr
 
 
 # -- check ------------------------------------------------------------------------------
@@ -141,26 +170,62 @@ def test_check_passes_the_demo_portfolio(sqlite_url: str) -> None:
     assert result.stderr == ""
 
 
+_REFERS_TO_STORED = {
+    "format": "graphsvc/1",
+    "people": [{"id": "p_new", "account": "acc_acme", "site": "site_acme_de", "name": "Nele New"}],
+    "relations": [
+        {"type": "REPORTS_TO", "from": "p_new", "to": "p_ceo"},
+        {"type": "COVERS", "from": "m_kam", "to": "p_new", "strength": 0.6},
+    ],
+}
+
+
+def test_check_against_the_store_accepts_references_to_stored_records_and_writes_nothing(
+    tmp_path: Path, store_url: str, seeded_store: str
+) -> None:
+    path = _write(tmp_path / "more.json", _REFERS_TO_STORED)
+    alone = _graphsvc(store_url, "check", str(path))
+    assert alone.returncode == 1, alone.stderr
+    _no_traceback(alone)
+    assert "account 'acc_acme' does not exist" in alone.stderr
+
+    against = _graphsvc(store_url, "check", "--against-store", str(path))
+    assert against.returncode == 0, against.stderr
+    assert ": ok (" in against.stdout
+    assert _export(store_url) == seeded_store
+
+
+def test_check_against_the_store_finds_a_cycle_through_stored_records(
+    tmp_path: Path, store_url: str, seeded_store: str
+) -> None:
+    doc = {"format": "graphsvc/1", "relations": [{"type": "REPORTS_TO", "from": "p_ceo", "to": "p_buyer"}]}
+    result = _graphsvc(store_url, "check", "--against-store", str(_write(tmp_path / "cycle.json", doc)))
+    _one_line_error(result, "cycle.json: relations[0] (REPORTS_TO p_ceo -> p_buyer)", "would form a cycle")
+    assert _export(store_url) == seeded_store
+
+
 # -- import -----------------------------------------------------------------------------
 
 
-def test_import_of_an_invalid_document_exits_1_and_writes_nothing(tmp_path: Path, sqlite_url: str, seeded: str) -> None:
+def test_import_of_an_invalid_document_exits_1_and_writes_nothing(
+    tmp_path: Path, store_url: str, seeded_store: str
+) -> None:
     doc = json.loads(json.dumps(SMALL_DOC))
     doc["people"].append({"id": "p_new", "account": "acc_acme", "name": "New"})
     doc["relations"].append({"type": "COVERS", "from": "m_kam", "to": "p_new", "strength": 2})
-    result = _graphsvc(sqlite_url, "import", str(_write(tmp_path / "bad.json", doc)))
-    assert result.returncode == 1
-    _no_traceback(result)
-    assert "relations[7] (COVERS m_kam -> p_new): strength" in result.stderr
-    assert _export(sqlite_url) == seeded
+    result = _graphsvc(store_url, "import", str(_write(tmp_path / "bad.json", doc)))
+    _one_line_error(result, "relations[7] (COVERS m_kam -> p_new): strength")
+    assert _export(store_url) == seeded_store
 
 
-def test_import_listing_many_problems_says_nothing_was_written(tmp_path: Path, sqlite_url: str, seeded: str) -> None:
-    result = _graphsvc(sqlite_url, "import", str(_write(tmp_path / "bad.json", _SEVERAL_PROBLEMS)))
+def test_import_listing_many_problems_says_nothing_was_written(
+    tmp_path: Path, store_url: str, seeded_store: str
+) -> None:
+    result = _graphsvc(store_url, "import", str(_write(tmp_path / "bad.json", _SEVERAL_PROBLEMS)))
     assert result.returncode == 1
     _no_traceback(result)
     assert f"{len(_EXPECTED_PROBLEMS)} problems, nothing was written" in result.stderr
-    assert _export(sqlite_url) == seeded
+    assert _export(store_url) == seeded_store
 
 
 def _missing(tmp_path: Path) -> tuple[Path, str]:
@@ -212,13 +277,13 @@ def test_import_with_an_unknown_mode_is_a_usage_error(tmp_path: Path, sqlite_url
 # -- import and export ------------------------------------------------------------------
 
 
-def test_import_then_export_round_trips_the_document(tmp_path: Path, sqlite_url: str) -> None:
-    imported = _graphsvc(sqlite_url, "import", str(_write(tmp_path / "in.json", SMALL_DOC)))
+def test_import_then_export_round_trips_the_document(tmp_path: Path, store_url: str) -> None:
+    imported = _graphsvc(store_url, "import", str(_write(tmp_path / "in.json", SMALL_DOC)))
     assert imported.returncode == 0, imported.stderr
     assert "17 created" in imported.stderr
 
     out = tmp_path / "out.json"
-    exported = _graphsvc(sqlite_url, "export", str(out))
+    exported = _graphsvc(store_url, "export", str(out))
     assert exported.returncode == 0, exported.stderr
     assert json.loads(out.read_text(encoding="utf-8")) == normalized(SMALL_DOC)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.json")] == []  # no temporary left
@@ -229,10 +294,10 @@ def test_import_then_export_round_trips_the_document(tmp_path: Path, sqlite_url:
     assert _graphsvc(f"sqlite:///{again}", "export", "-").stdout == out.read_text(encoding="utf-8")
 
 
-def test_export_dash_writes_the_document_to_stdout_and_the_count_to_stderr(sqlite_url: str, seeded: str) -> None:
-    result = _graphsvc(sqlite_url, "export", "-")
+def test_export_dash_writes_the_document_to_stdout_and_the_count_to_stderr(store_url: str, seeded_store: str) -> None:
+    result = _graphsvc(store_url, "export", "-")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == seeded
+    assert result.stdout == seeded_store
     assert "17" in result.stderr
     assert result.stdout.count("graphsvc/1") == 1
 
@@ -267,12 +332,12 @@ def test_progress_bar_stays_quiet_when_stderr_is_piped(tmp_path: Path, sqlite_ur
     assert "30001 created" in result.stderr
 
 
-def test_progress_bar_shows_on_a_terminal(tmp_path: Path, sqlite_url: str) -> None:
+def test_progress_bar_shows_on_a_terminal(tmp_path: Path, store_url: str) -> None:
     path = _write(tmp_path / "many.json", _many_people(30_000))
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     proc = subprocess.Popen(
-        [*GRAPHSVC, "import", str(path)], env=_env(sqlite_url), stdin=subprocess.DEVNULL, stdout=slave, stderr=slave
+        [*GRAPHSVC, "import", str(path)], env=_env(store_url), stdin=subprocess.DEVNULL, stdout=slave, stderr=slave
     )
     os.close(slave)
     seen = b""
@@ -309,12 +374,12 @@ def _covers_dates(doc: dict[str, Any]) -> dict[tuple[str, str], date]:
     }
 
 
-def test_demo_loads_the_portfolio_with_contact_dates_moved_to_today(sqlite_url: str) -> None:
+def test_demo_loads_the_portfolio_with_contact_dates_moved_to_today(store_url: str) -> None:
     before = date.today()
-    result = _graphsvc(sqlite_url, "demo")
+    result = _graphsvc(store_url, "demo")
     after = date.today()
     assert result.returncode == 0, result.stderr
-    loaded = json.loads(_export(sqlite_url))
+    loaded = json.loads(_export(store_url))
 
     told = _covers_dates(json.loads(DEMO_FILE.read_text(encoding="utf-8")))
     assert told, "the demo has no COVERS with a last_contact to move"
@@ -326,22 +391,163 @@ def test_demo_loads_the_portfolio_with_contact_dates_moved_to_today(sqlite_url: 
     assert loaded == normalized(demo_document(before)) or loaded == normalized(demo_document(after))
 
 
-def test_demo_if_empty_loads_into_an_empty_store(sqlite_url: str) -> None:
-    result = _graphsvc(sqlite_url, "demo", "--if-empty")
+def test_demo_if_empty_loads_into_an_empty_store(store_url: str) -> None:
+    result = _graphsvc(store_url, "demo", "--if-empty")
     assert result.returncode == 0, result.stderr
-    accounts = {a["id"] for a in json.loads(_export(sqlite_url))["accounts"]}
+    accounts = {a["id"] for a in json.loads(_export(store_url))["accounts"]}
     assert accounts == {a["id"] for a in demo_document()["accounts"]}
 
 
-def test_demo_if_empty_loads_nothing_into_a_store_with_data(sqlite_url: str, seeded: str) -> None:
-    with open_store(sqlite_url) as store:
+def test_demo_if_empty_loads_nothing_into_a_store_with_data(store_url: str, seeded_store: str) -> None:
+    with open_store(store_url) as store:
         revision = store.revision()
-    result = _graphsvc(sqlite_url, "demo", "--if-empty")
+    result = _graphsvc(store_url, "demo", "--if-empty")
     assert result.returncode == 0, result.stderr
     assert "not loaded" in result.stderr
-    assert _export(sqlite_url) == seeded
-    with open_store(sqlite_url) as store:
+    assert _export(store_url) == seeded_store
+    with open_store(store_url) as store:
         assert store.revision() == revision
+
+
+# -- analyses and tokens -----------------------------------------------------------------
+
+# Gaps of the demo as docs/demo.md tells them; `graphsvc demo` moves its dates to today, so today is its as-of day.
+HALVORSEN_GAPS = [
+    ("HIGH", "UNCOVERED_DECISION_MAKER", "p_hal_wro_dir"),
+    ("HIGH", "UNMANAGED_OPPONENT", "p_hal_sourcing"),
+    ("MEDIUM", "STALE_RELATIONSHIP", "p_hal_lyon_dir"),
+    ("MEDIUM", "UNCOVERED_EXTERNAL_INFLUENCER", "inf_brightline"),
+    ("MEDIUM", "UNCOVERED_EXTERNAL_INFLUENCER", "inf_kraemer_voss"),
+    ("MEDIUM", "UNCOVERED_SITE", "site_hal_wroclaw"),
+]
+
+
+@pytest.fixture
+def demo_store(store_url: str) -> str:
+    loaded = _graphsvc(store_url, "demo")
+    assert loaded.returncode == 0, loaded.stderr
+    return store_url
+
+
+def test_gaps_paths_and_leverage_answer_on_the_demo(demo_store: str) -> None:
+    gaps = _graphsvc(demo_store, "gaps", "acc_halvorsen", "--json")
+    assert gaps.returncode == 0, gaps.stderr
+    assert [(g["severity"], g["kind"], g["subject"]) for g in json.loads(gaps.stdout)] == HALVORSEN_GAPS
+
+    paths = _graphsvc(demo_store, "paths", "acc_halvorsen", "p_hal_wro_dir", "-k", "1", "--json")
+    assert paths.returncode == 0, paths.stderr
+    [path] = json.loads(paths.stdout)
+    assert [path["hops"][0]["from"]] + [h["to"] for h in path["hops"]] == ["m_hoffmann", "p_hal_coo", "p_hal_wro_dir"]
+    assert path["strength"] == 0.49
+
+    leverage = _graphsvc(demo_store, "leverage", "acc_halvorsen")
+    assert leverage.returncode == 0, leverage.stderr
+    assert leverage.stdout.splitlines()[0].split()[:2] == ["0.669", "p_hal_coo"]
+
+
+MISTAKES = [
+    (["gaps", "acc_nope"], ["acc_nope"]),
+    (["paths", "acc_halvorsen", "p_nobody"], ["p_nobody"]),
+    (["leverage", "m_berger"], ["m_berger"]),
+    (["token", "create", "--member", "p_hal_ceo", "--role", "admin"], ["p_hal_ceo", "members"]),
+    (["token", "revoke", "nope"], ["nope"]),
+]
+
+
+def test_a_mistake_in_an_analysis_or_token_command_is_one_line_and_exit_1(demo_store: str) -> None:
+    for args, words in MISTAKES:
+        _one_line_error(_graphsvc(demo_store, *args), *words)
+
+
+def test_a_token_is_created_listed_without_its_secret_and_revoked(demo_store: str) -> None:
+    created = _graphsvc(demo_store, "token", "create", "--member", "m_berger", "--role", "admin")
+    assert created.returncode == 0, created.stderr
+    secret = created.stdout.strip()
+    assert secret.startswith("gsv_")
+    [token] = json.loads(_graphsvc(demo_store, "token", "list", "--json").stdout)
+    assert (token["member"], token["role"], token["revoked"]) == ("m_berger", "admin", None)
+    assert secret not in _graphsvc(demo_store, "token", "list").stdout
+    with open_store(demo_store) as store:
+        assert store.token_by_secret(secret) is not None
+    revoked = _graphsvc(demo_store, "token", "revoke", token["id"])
+    assert revoked.returncode == 0, revoked.stderr
+    [token] = json.loads(_graphsvc(demo_store, "token", "list", "--json").stdout)
+    assert token["revoked"] is not None
+    with open_store(demo_store) as store:
+        assert store.token_by_secret(secret) is None
+
+
+def test_migrate_applies_the_schema_and_running_it_again_changes_nothing(store_url: str, seeded_store: str) -> None:
+    first = _graphsvc(store_url, "migrate")
+    assert first.returncode == 0, first.stderr
+    again = _graphsvc(store_url, "migrate")
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == first.stdout
+    assert _export(store_url) == seeded_store
+    with open_store(store_url) as store:
+        assert store.revision() == 1
+
+
+# -- Neo4j store URLs -------------------------------------------------------------------
+
+
+def _without_store_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "GRAPHSVC_STORE"))}
+    env.update(extra)
+    return env
+
+
+def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*GRAPHSVC, *args], env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+@pytest.mark.neo4j
+def test_neo4j_uri_and_password_from_the_environment_select_the_neo4j_store(
+    neo4j_store_server: Neo4jServer, tmp_path: Path
+) -> None:
+    neo = neo4j_store_server
+    neo.wipe()
+    env = _without_store_env(NEO4J_URI=neo.uri, NEO4J_USER=neo.user, NEO4J_PASSWORD=neo.password)
+    imported = _run(["import", str(_write(tmp_path / "small.json", SMALL_DOC))], env)
+    assert imported.returncode == 0, imported.stderr
+    assert neo.password not in imported.stdout + imported.stderr
+    exported = _run(["export", "-"], env)
+    assert exported.returncode == 0, exported.stderr
+    assert json.loads(exported.stdout) == normalized(SMALL_DOC)
+    assert _export(neo.url) == exported.stdout
+
+
+@pytest.mark.neo4j
+def test_a_wrong_neo4j_password_is_one_line_naming_the_user(neo4j_store_server: Neo4jServer) -> None:
+    neo = neo4j_store_server
+    wrong = neo.url.replace(f":{neo.password}@", ":wrong-password@")
+    error = _one_line_error(_run(["export", "-"], _without_store_env(GRAPHSVC_STORE=wrong)), f"'{neo.user}'")
+    assert "wrong-password" not in error
+    assert neo.password not in error
+
+
+@pytest.mark.neo4j
+def test_a_neo4j_database_that_does_not_exist_is_one_line_naming_it(neo4j_store_server: Neo4jServer) -> None:
+    url = neo4j_store_server.url.removesuffix("/neo4j") + "/nosuchdb"
+    error = _one_line_error(_run(["export", "-"], _without_store_env(GRAPHSVC_STORE=url)), "nosuchdb")
+    assert neo4j_store_server.password not in error
+
+
+def test_a_neo4j_url_without_a_password_is_one_line_saying_where_to_put_it() -> None:
+    result = _run(["export", "-"], _without_store_env(GRAPHSVC_STORE="neo4j://alice@127.0.0.1:7687/neo4j"))
+    _one_line_error(result, "alice", "NEO4J_PASSWORD")
+
+
+def test_a_neo4j_that_does_not_answer_is_one_line_naming_the_store_without_its_password() -> None:
+    port = _free_port()  # nothing listens there
+    url = f"neo4j://neo4j:secret-password@127.0.0.1:{port}/neo4j"
+    started = time.monotonic()
+    error = _one_line_error(_run(["export", "-", "--store", url], _without_store_env()), f"127.0.0.1:{port}")
+    assert time.monotonic() - started < 15
+    assert "neo4j://neo4j@127.0.0.1" in error
+    assert "secret-password" not in error
 
 
 # -- serve ------------------------------------------------------------------------------
@@ -362,19 +568,19 @@ def _get(url: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def server(tmp_path: Path, sqlite_url: str) -> Iterator[str]:
+def server(tmp_path: Path, store_url: str) -> Iterator[str]:
     """``graphsvc serve`` as a real process on a free port over the demo plus a hostile account name."""
-    assert _graphsvc(sqlite_url, "demo").returncode == 0
+    assert _graphsvc(store_url, "demo").returncode == 0
     hostile = {
         "format": "graphsvc/1",
         "accounts": [{"id": "acc_xss", "name": "<script>alert(1)</script>", "status": "key", "approach": "sales"}],
     }
-    assert _graphsvc(sqlite_url, "import", str(_write(tmp_path / "xss.json", hostile))).returncode == 0
+    assert _graphsvc(store_url, "import", str(_write(tmp_path / "xss.json", hostile))).returncode == 0
     port = _free_port()
     log = tmp_path / "serve.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [*GRAPHSVC, "serve", "--port", str(port), "--store", sqlite_url, "--no-auth"],
+            [*GRAPHSVC, "serve", "--port", str(port), "--store", store_url, "--no-auth"],
             env=_env(f"sqlite:///{tmp_path / 'not-this-one.db'}"),  # --store wins over $GRAPHSVC_STORE
             stdin=subprocess.DEVNULL,
             stdout=out,
