@@ -761,3 +761,23 @@ def test_replace_with_an_empty_document_empties_the_store(loaded: GraphStore) ->
     assert loaded.count_nodes() == 0
     assert loaded.list_relations().items == []
     assert exported(loaded) == {"format": "graphsvc/1", "relations": []}
+
+
+def test_replace_may_give_a_stored_id_another_kind_and_the_record_is_only_of_the_new_kind(loaded: GraphStore) -> None:
+    """The document is the whole new graph: ``acc_bolt`` was an account, now it names a site of acc_acme."""
+    doc = {
+        "format": "graphsvc/1",
+        "accounts": [{"id": "acc_acme", "name": "Acme Pumps", "status": "key"}],
+        "sites": [{"id": "acc_bolt", "account": "acc_acme", "name": "Bolt Street plant"}],
+        "people": [{"id": "m_kam", "account": "acc_acme", "site": "acc_bolt", "name": "Karl, now a customer"}],
+    }
+    loaded.import_document(doc, "replace")
+    assert exported(loaded) == normalized(doc)
+    assert loaded.get_node("acc_bolt").kind == NodeKind.SITE
+    assert loaded.get_node("m_kam").kind == NodeKind.PERSON
+    assert loaded.count_nodes(NodeKind.ACCOUNT) == 1
+    assert loaded.count_nodes(NodeKind.MEMBER) == 0
+    assert [n.id for n in loaded.list_nodes(NodeKind.SITE).items] == ["acc_bolt"]
+    assert [n.id for n in loaded.people_at_sites(["acc_bolt"])] == ["m_kam"]
+    with pytest.raises(NotFound):
+        loaded.account_records("acc_bolt")
