@@ -28,6 +28,7 @@ from tests.analysis.strategies import documents
 from tests.api.support import GRAPHSVC
 from tests.conftest import SMALL_DOC, export_text, normalized
 from tests.neo4j_server import Neo4jServer
+from tests.test_interchange import graphs
 
 pytestmark = pytest.mark.neo4j
 
@@ -36,6 +37,12 @@ pytestmark = pytest.mark.neo4j
 def neo4j_url(neo4j_store_server: Neo4jServer) -> str:
     neo4j_store_server.wipe()
     return neo4j_store_server.url
+
+
+@pytest.fixture
+def both(sqlite_url: str, neo4j_url: str) -> Iterator[tuple[GraphStore, GraphStore]]:
+    with open_store(sqlite_url) as sqlite, open_store(neo4j_url) as neo4j:
+        yield sqlite, neo4j
 
 
 def _import_and_export(url: str, doc: Any) -> str:
@@ -92,6 +99,23 @@ def test_the_cli_moves_the_demo_from_sqlite_to_neo4j_and_back_unchanged(
     back = tmp_path / "back.db"
     assert _graphsvc("import", str(first), store_url=f"sqlite:///{back}").returncode == 0
     assert _graphsvc("export", "-", store_url=f"sqlite:///{back}").stdout == again.stdout
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(doc=graphs())
+def test_any_valid_graph_exports_the_same_bytes_from_both_stores_and_moves_between_them(
+    both: tuple[GraphStore, GraphStore], doc: dict[str, Any]
+) -> None:
+    """Every kind, property and relation type, free text of any script, in both directions."""
+    sqlite, neo4j = both
+    sqlite.import_document(doc, ImportMode.REPLACE)
+    from_sqlite = export_text(sqlite)
+    assert json.loads(from_sqlite) == normalized(doc)
+    neo4j.import_document(json.loads(from_sqlite), ImportMode.REPLACE)
+    from_neo4j = export_text(neo4j)
+    assert from_neo4j == from_sqlite
+    sqlite.import_document(json.loads(from_neo4j), ImportMode.REPLACE)
+    assert export_text(sqlite) == from_sqlite
 
 
 # -- the same writes, the same answers ----------------------------------------------------------------------------
@@ -181,12 +205,6 @@ def _answers(store: GraphStore) -> dict[str, Any]:
             analyst.coverage_score(account, AS_OF),
         )
     return out
-
-
-@pytest.fixture
-def both(sqlite_url: str, neo4j_url: str) -> Iterator[tuple[GraphStore, GraphStore]]:
-    with open_store(sqlite_url) as sqlite, open_store(neo4j_url) as neo4j:
-        yield sqlite, neo4j
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
