@@ -207,7 +207,7 @@ def _answers(store: GraphStore) -> dict[str, Any]:
     return out
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(first=rich_documents(), second=rich_documents(), doomed=st.sampled_from(["p0", "acc_b", "s_1", "m0", "c1"]))
 def test_the_same_writes_on_both_stores_give_the_same_results_and_the_same_answers(
     both: tuple[GraphStore, GraphStore], first: dict[str, Any], second: dict[str, Any], doomed: str
