@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 import requests
 from neo4j import GraphDatabase
+from neo4j.exceptions import ConstraintError
 
 from graphsvc.errors import InvalidInput, StoreUnavailable
 from graphsvc.store import GraphStore, default_store_url, open_store
@@ -31,6 +32,7 @@ from graphsvc.store.neo4j.writes import BATCH
 from tests.api.support import GRAPHSVC, Server, assert_no_leak, code, running_server
 from tests.conftest import SMALL_DOC, export_text
 from tests.neo4j_server import Neo4jServer, server
+from tests.store.test_durability import _kill_when_writing, _write_big_doc
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "graphsvc"
@@ -289,8 +291,6 @@ def test_the_schema_keeps_ids_unique_even_for_a_writer_that_bypasses_graphsvc(
     neo_store: GraphStore, cypher: Rows
 ) -> None:
     neo_store.import_document(SMALL_DOC)
-    from neo4j.exceptions import ConstraintError
-
     with pytest.raises(ConstraintError):
         cypher("CREATE (:Entity:Member {id: 'p_ceo', name: 'A twin'})")
     assert cypher("MATCH (n:Entity {id: 'p_ceo'}) RETURN labels(n) AS l") == [{"l": ["Entity", "Person"]}]
@@ -442,8 +442,6 @@ def test_an_import_killed_mid_write_leaves_the_previous_graph_and_releases_the_w
     tmp_path: Path, neo_store: GraphStore, neo: Neo4jServer
 ) -> None:
     """The client dies with its transaction open: Neo4j rolls it back and the next writer is not blocked."""
-    from tests.store.test_durability import _kill_when_writing, _write_big_doc
-
     neo_store.import_document(SMALL_DOC)
     before = export_text(neo_store), neo_store.revision()
     big = tmp_path / "big.json"
