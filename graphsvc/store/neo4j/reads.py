@@ -196,12 +196,8 @@ class Reads(Connections):
         account_props, revision, raw_nodes = rows[0].values()
         account = node_props(NodeKind.ACCOUNT, account_props)
         nodes = [to_node(labels, props) for labels, props in raw_nodes]
-        inside = {n.id for n in nodes}
-        relations = [
-            to_relation(t, s, o, p)
-            for (t, s, o, p) in self._run("account_relations", ids=list(inside))[0][0]
-            if o in inside or (o == account_id and t == "ASSIGNED_TO")
-        ]
+        found = self._run("account_relations", ids=[n.id for n in nodes], account=account_id)[0][0]
+        relations = [to_relation(t, s, o, p) for (t, s, o, p) in found]
         return AccountRecords(account, int(revision), nodes, relations)
 
     def _iter_nodes(self) -> Iterator[Node]:
