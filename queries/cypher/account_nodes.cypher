@@ -2,16 +2,18 @@
 // INFLUENCES it or sits in its committees; the members who COVER, KNOW or sit with any of those;
 // and the members ASSIGNED_TO it. No rows when there is no such account; one row with no nodes
 // for an account with nothing in it yet (OPTIONAL: a subquery without rows would drop the account).
+// The branches name $account, not a.id: with a.id the planner scanned the whole Entity(account) index
+// in two of them (O(store), 96 ms for a 300-node account among 100,000 nodes; 21 ms now).
 MATCH (a:Account {id: $account})
 OPTIONAL MATCH (rev:GraphsvcRevision {account: $account})
 OPTIONAL CALL (a) {
-  MATCH (n:Entity {account: a.id}) RETURN n
+  MATCH (n:Entity {account: $account}) RETURN n
   UNION
-  MATCH (:Entity {account: a.id})<-[:INFLUENCES|MEMBER_OF]-(n) RETURN n
+  MATCH (:Entity {account: $account})<-[:INFLUENCES|MEMBER_OF]-(n) RETURN n
   UNION
-  MATCH (:Entity {account: a.id})<-[:COVERS|KNOWS|MEMBER_OF]-(n) RETURN n
+  MATCH (:Entity {account: $account})<-[:COVERS|KNOWS|MEMBER_OF]-(n) RETURN n
   UNION
-  MATCH (:Entity {account: a.id})<-[:INFLUENCES|MEMBER_OF]-()<-[:COVERS|KNOWS|MEMBER_OF]-(n) RETURN n
+  MATCH (:Entity {account: $account})<-[:INFLUENCES|MEMBER_OF]-()<-[:COVERS|KNOWS|MEMBER_OF]-(n) RETURN n
   UNION
   MATCH (a)<-[:ASSIGNED_TO]-(n) RETURN n
 }
