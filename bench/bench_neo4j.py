@@ -24,7 +24,7 @@ is wiped before each import and stopped at the end if it was started here.
   a new ``Analyst``, and the two halves apart. For information, the same for
   the largest account of the imported portfolio, among 999 others.
 
-``python -m bench.bench_neo4j --profile import|revision|nodes|records|list``
+``python -m bench.bench_neo4j --profile import|revision|nodes|records|list_nodes``
 prints a cProfile of one import or of ``RATIO_N`` calls of one read, against
 the benchmark server (started, and stopped, if needed).
 """
