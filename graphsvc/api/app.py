@@ -1,15 +1,13 @@
-"""The Starlette application: ``/graphql``, ``/healthz`` and a portfolio overview page.
+"""The Starlette application: ``/graphql``, ``/healthz`` and the browser pages (``graphsvc.web.routes``).
 
 The store is opened in the app's lifespan and closed when it stops.
 """
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import date
 from typing import Any
 
 from starlette.applications import Starlette
@@ -17,54 +15,19 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from graphsvc.analysis import Severity
 from graphsvc.analyst import Analyst
 from graphsvc.api.http import AuthMiddleware, BodyLimitMiddleware, GraphQLView, RequestLogMiddleware
 from graphsvc.api.schema import make_schema
 from graphsvc.errors import GraphsvcError
-from graphsvc.model import NodeKind
 from graphsvc.store import GraphStore, open_store
+from graphsvc.web.routes import page_exception_handlers, page_routes
 
 __all__ = ["create_app"]
 
 log = logging.getLogger("graphsvc.api")
-
-_SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-}
-
-
-def _portfolio_page(analyst: Analyst, limit: int = 200) -> str:
-    """A plain overview: each account with its coverage score and gap counts by severity."""
-    today = date.today()
-    rows = []
-    for account in analyst.store.list_nodes(NodeKind.ACCOUNT, limit=limit).items:
-        gaps = analyst.gaps(account.id, today)
-        counts = {s: sum(1 for g in gaps if g.severity == s) for s in Severity}
-        score = analyst.coverage_score(account.id, today).score
-        cells = [
-            html.escape(account.name),
-            f"<code>{html.escape(account.id)}</code>",
-            html.escape(str(account.props.get("status", ""))),
-            html.escape(str(account.props.get("approach", ""))),
-            f"{score:.1f}",
-            *(str(counts[s]) for s in Severity),
-        ]
-        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    head = "".join(f"<th>{h}</th>" for h in ("Account", "id", "status", "approach", "coverage", *Severity))
-    return (
-        "<!doctype html><html lang=en><head><meta charset=utf-8><title>graphsvc</title>"
-        "<style>body{font-family:sans-serif;margin:2rem}td,th{padding:.2rem .8rem;text-align:left}</style>"
-        f"</head><body><h1>graphsvc</h1><p>Accounts as of {today.isoformat()}: coverage score (0-100) "
-        "and coverage gaps by severity.</p>"
-        f"<table><tr>{head}</tr>{''.join(rows)}</table><p><a href=/healthz>/healthz</a></p></body></html>"
-    )
-
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
 """Largest request body accepted (an ``importGraph`` document included)."""
@@ -111,26 +74,14 @@ def create_app(
             return JSONResponse({"status": "unavailable", "code": exc.code}, status_code=503)
         return JSONResponse({"status": "ok", **facts})
 
-    async def home(request: Request) -> Response:
-        try:
-            body = await run_in_threadpool(_portfolio_page, get_analyst())
-        except GraphsvcError as exc:
-            log.warning("portfolio page failed: %s", exc)
-            return HTMLResponse(
-                "<!doctype html><title>graphsvc</title><h1>graphsvc</h1><p>The store is unavailable right now; "
-                "try again shortly.</p>",
-                status_code=503,
-                headers=_SECURITY_HEADERS,
-            )
-        return HTMLResponse(body, headers=_SECURITY_HEADERS)
-
     graphql = GraphQLView(make_schema(), get_store, get_analyst)
     return Starlette(
         routes=[
-            Route("/", home),
             Route("/healthz", healthz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            *page_routes(get_analyst, auth=auth),
         ],
+        exception_handlers=page_exception_handlers(),
         middleware=[
             *(
                 []

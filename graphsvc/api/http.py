@@ -6,7 +6,12 @@
   status 400 for requests that never reached execution, as the
   GraphQL-over-HTTP specification describes.
 * ``AuthMiddleware`` lets through only requests with ``Authorization: Bearer
-  <token>`` of a live token, except ``/healthz`` and the GraphiQL page itself.
+  <token>`` of a live token, except ``/healthz``, the GraphiQL page itself,
+  ``/static/*`` and the sign-in forms. Browser pages (GET, anything but
+  ``/graphql``) also take the token from the ``graphsvc_token`` cookie set by
+  sign-in, and a page request without a valid token is sent to
+  ``/signin?next=...`` (303). ``/graphql`` never takes the cookie, so no other
+  site can make a signed-in browser run a query or mutation (CSRF).
 * ``RequestLogMiddleware`` gives each request an id and logs one JSON line:
   id, method, path, operation, status, duration.
 """
@@ -24,7 +29,7 @@ from typing import Any
 from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
 from starlette.datastructures import Headers
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
@@ -32,6 +37,8 @@ from graphsvc.analyst import Analyst
 from graphsvc.api.context import Context, Loaders, Principal
 from graphsvc.errors import GraphsvcError
 from graphsvc.store import GraphStore
+from graphsvc.web.auth import COOKIE, signin_url
+from graphsvc.web.routes import error_response
 
 __all__ = ["AuthMiddleware", "BodyLimitMiddleware", "GraphQLView", "RequestLogMiddleware"]
 
@@ -179,8 +186,52 @@ def _unauthenticated(message: str) -> Response:
     )
 
 
+_OPEN_PATHS = frozenset({"/healthz", "/signin", "/signout"})
+"""Paths anyone may ask for: the health check and the sign-in forms (which check tokens themselves)."""
+
+
+def _is_graphql(path: str) -> bool:
+    return path == "/graphql" or path.startswith("/graphql/")
+
+
+def _cookie_token(headers: Headers) -> str | None:
+    """The sign-in cookie's token, if the request carries one."""
+    for part in headers.get("cookie", "").split(";"):
+        name, _, value = part.strip().partition("=")
+        if name == COOKIE and value.strip():
+            return value.strip().strip('"')
+    return None
+
+
+async def _to_signin(scope: Scope, receive: Receive, send: Send) -> None:
+    target = scope.get("path", "/")
+    query = scope.get("query_string", b"").decode("latin-1")
+    if query:
+        target += "?" + query
+    await RedirectResponse(signin_url(target), status_code=303, headers={"Cache-Control": "no-store"})(
+        scope, receive, send
+    )
+
+
+async def _store_down(scope: Scope, receive: Receive, send: Send, code: str, page: bool) -> None:
+    if page:
+        response: Response = error_response(
+            503, "Unavailable", "The store is unavailable right now; try again shortly."
+        )
+    else:
+        response = JSONResponse(
+            {
+                "errors": [
+                    {"message": "the store is unavailable right now; try again shortly", "extensions": {"code": code}}
+                ]
+            },
+            status_code=503,
+        )
+    await response(scope, receive, send)
+
+
 class AuthMiddleware:
-    """Require a live bearer token on every request but ``/healthz`` and the GraphiQL page."""
+    """Require a live token: a bearer header, or for browser pages the sign-in cookie (see the module doc)."""
 
     def __init__(self, app: ASGIApp, get_store: Callable[[], GraphStore], enabled: bool = True) -> None:
         self.app = app
@@ -198,17 +249,25 @@ class AuthMiddleware:
             return
         headers = Headers(scope=scope)
         path = scope.get("path", "")
+        method = scope.get("method")
         ide_page = (
             path == "/graphql"
-            and scope.get("method") == "GET"
+            and method == "GET"
             and "text/html" in headers.get("accept", "")
             and not scope.get("query_string")
         )
-        if path == "/healthz" or ide_page:
+        if path in _OPEN_PATHS or path.startswith("/static/") or ide_page:
             await self.app(scope, receive, send)
             return
+        page = method in ("GET", "HEAD") and not _is_graphql(path)
         scheme, _, secret = headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not secret.strip():
+        secret, via = (secret.strip(), "bearer") if scheme.lower() == "bearer" else ("", "")
+        if not secret and page:
+            secret, via = _cookie_token(headers) or "", "cookie"
+        if not secret:
+            if page:
+                await _to_signin(scope, receive, send)
+                return
             await _unauthenticated("send Authorization: Bearer <token> (create one with `graphsvc token create`)")(
                 scope, receive, send
             )
@@ -216,24 +275,18 @@ class AuthMiddleware:
         try:
             # An indexed read of a small table that never waits for a lock (its once-a-minute write skips when
             # busy): cheaper on the event loop than a hop to a worker thread, which every request would pay.
-            token = self._store().token_by_secret(secret.strip())
+            token = self._store().token_by_secret(secret)
         except GraphsvcError as exc:
-            await JSONResponse(
-                {
-                    "errors": [
-                        {
-                            "message": "the store is unavailable right now; try again shortly",
-                            "extensions": {"code": exc.code},
-                        }
-                    ]
-                },
-                status_code=503,
-            )(scope, receive, send)
+            await _store_down(scope, receive, send, exc.code, page)
             return
         if token is None:
+            if via == "cookie":
+                await _to_signin(scope, receive, send)
+                return
             await _unauthenticated("the token is unknown, expired or revoked")(scope, receive, send)
             return
         state["principal"] = Principal(token.member, token.role, token.id)
+        state["auth_via"] = via
         await self.app(scope, receive, send)
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from contextvars import ContextVar
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-__all__ = ["PAGE_HEADERS", "json_island", "render"]
+__all__ = ["PAGE_HEADERS", "VIEWER", "json_island", "render"]
 
 _env = Environment(
     loader=PackageLoader("graphsvc.web", "templates"),
@@ -17,6 +18,11 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+VIEWER: ContextVar[Any] = ContextVar("graphsvc_page_viewer", default=None)
+"""Who is looking at the page being rendered (a ``graphsvc.web.auth.Viewer``, or None): set by the page routes,
+shown by ``base.html`` through ``page_viewer()``, so no page has to pass it along."""
+_env.globals["page_viewer"] = VIEWER.get
 
 PAGE_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
