@@ -33,6 +33,13 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _browser_host(host: str) -> str:
+    """The host to put in the printed URL: a wildcard address is reached through loopback on this machine."""
+    if host in ("0.0.0.0", "::", "[::]", ""):
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
+
+
 @cli.command("serve")
 @click.option(
     "--host",
@@ -58,7 +65,7 @@ def _is_loopback(host: str) -> bool:
 )
 @store_option
 def serve(host: str, port: int, no_auth: bool, store_url: str | None) -> None:
-    """Serve graphsvc over HTTP: /graphql, /healthz and the portfolio overview at /."""
+    """Serve graphsvc over HTTP: the browser pages at /, /graphql and /healthz."""
     import uvicorn
 
     from graphsvc.api import create_app
@@ -68,11 +75,18 @@ def serve(host: str, port: int, no_auth: bool, store_url: str | None) -> None:
     url = store_url or default_store_url()
     open_store(url).close()  # fail here, with a clear message, if the store cannot be opened
     _configure_logging()
-    shown = f"[{host}]" if ":" in host else host
+    base = f"http://{_browser_host(host)}:{port}"
     click.echo(f"graphsvc {__version__} on {shown_url(url)}", err=True)
-    click.echo(f"  accounts:  http://{shown}:{port}/", err=True)
-    click.echo(f"  GraphQL:   http://{shown}:{port}/graphql", err=True)
-    click.echo(f"  health:    http://{shown}:{port}/healthz", err=True)
+    click.echo("", err=True)
+    click.echo(f"  Open {base}/ in your browser: the portfolio, account maps and team coverage.", err=True)
+    if not no_auth:
+        click.echo(
+            "  Sign in there with a token; create one with: graphsvc token create --member MEMBER_ID",
+            err=True,
+        )
+    click.echo("", err=True)
+    click.echo(f"  GraphQL:   {base}/graphql", err=True)
+    click.echo(f"  health:    {base}/healthz", err=True)
     if no_auth:
         click.echo(
             "WARNING: authentication is OFF (--no-auth): anyone who can reach this machine's loopback "
@@ -80,7 +94,7 @@ def serve(host: str, port: int, no_auth: bool, store_url: str | None) -> None:
             err=True,
         )
     else:
-        click.echo("  requests need 'Authorization: Bearer <token>' (graphsvc token create --member ID)", err=True)
+        click.echo("  API requests need 'Authorization: Bearer <token>' (graphsvc token create --member ID)", err=True)
     uvicorn.run(
         create_app(url, auth=not no_auth),
         host=host,
