@@ -19,7 +19,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-## run: set up, load the demo portfolio into the embedded store if it is empty, serve on loopback without tokens
+## run: set up, load the demo portfolio into the embedded store if it is empty, serve it on loopback without
+##      sign-in; open the URL it prints (http://$(HOST):$(PORT)/) for the portfolio, account maps and team pages
 run: $(STAMP)
 	$(BIN)/graphsvc demo --if-empty
 	$(BIN)/graphsvc serve --host $(HOST) --port $(PORT) --no-auth
