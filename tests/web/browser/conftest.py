@@ -14,7 +14,8 @@
   ``open_page`` (``open_site``): a fresh context each, whose route aborts
   every request that does not go to the live server; the test fails when the
   page logged a console error, threw, had a request fail or answered an error,
-  opened a dialog or tried to reach anywhere else. Screenshots of the pages
+  opened a dialog or tried to reach anywhere else; ``offline_page`` is offline
+  and loads ``file://`` only. Screenshots of the pages
   visited go to ``test-artifacts/screenshots/``.
 """
 
@@ -129,17 +130,22 @@ def open_analyst(open_site: LiveServer) -> Iterator[Analyst]:
 
 
 def watched(
-    browser: Browser, server: LiveServer, request: pytest.FixtureRequest, *, token: str | None
+    browser: Browser, server: LiveServer | None, request: pytest.FixtureRequest, *, token: str | None
 ) -> Iterator[Watch]:
-    """A new context and page on ``server`` (with ``token`` as the sign-in cookie), watched for problems."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, service_workers="block")
-    blocker = Blocker((server.base + "/",))
+    """A new context and page on ``server`` (with ``token`` as the sign-in cookie), watched for problems.
+
+    Without a server the context is offline and only ``file://`` pages load."""
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 900}, service_workers="block", offline=server is None
+    )
+    base = server.base if server else "file://"
+    blocker = Blocker((base + "/",))
     blocker.install(context)
-    if token is not None:
+    if server is not None and token is not None:
         context.add_cookies(
             [{"name": COOKIE, "value": token, "url": server.base, "httpOnly": True, "sameSite": "Strict"}]
         )
-    watch = Watch(context.new_page(), server.base, request.node.name, blocker)
+    watch = Watch(context.new_page(), base, request.node.name, blocker)
     try:
         yield watch
         if watch.page.url not in ("", "about:blank") and not watch.page.is_closed():
@@ -165,3 +171,9 @@ def anon_page(browser: Browser, site: LiveServer, request: pytest.FixtureRequest
 def open_page(browser: Browser, open_site: LiveServer, request: pytest.FixtureRequest) -> Iterator[Watch]:
     """A page on the ``--no-auth`` server."""
     yield from watched(browser, open_site, request, token=None)
+
+
+@pytest.fixture
+def offline_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Watch]:
+    """A page in an offline context that may load ``file://`` URLs only (every other request is aborted)."""
+    yield from watched(browser, None, request, token=None)

@@ -1,0 +1,43 @@
+"""A generated account of 5,000 nodes (bench.generate's ``huge``) opens, is drawn and answers a click.
+
+A functional check with a generous bound, not a performance goal (those live in bench/).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from graphsvc.analyst import Analyst
+from tests.web.browser.expected import drawn, map_data, node_point
+from tests.web.browser.watch import Watch
+
+pytestmark = pytest.mark.browser
+
+BOUND_MS = 60_000
+
+
+def test_a_5000_node_account_opens_becomes_ready_and_answers_a_click(
+    open_page: Watch, open_analyst: Analyst, huge_account: dict[str, Any]
+) -> None:
+    account = huge_account["accounts"][0]["id"]
+    ig = open_analyst.influence_graph(account)
+    assert len(ig.nodes) >= 4_900
+    started = time.monotonic()
+    open_page.visit(f"/accounts/{account}/map", ready=True, timeout=BOUND_MS)
+    ready_s = time.monotonic() - started
+    assert len(map_data(open_page)["nodes"]) == len(ig.nodes)
+    assert drawn(open_page)["nodeCount"] == len(ig.nodes)
+
+    decider = open_analyst.decision_nodes(account)[0]
+    x, y = node_point(open_page, decider)
+    started = time.monotonic()
+    open_page.page.mouse.click(x, y)
+    open_page.page.wait_for_function(
+        "id => window.graphsvcMap.network.getSelectedNodes().includes(id)", arg=decider, timeout=BOUND_MS
+    )
+    click_s = time.monotonic() - started
+    open_page.shot("clicked")
+    print(f"huge account: {len(ig.nodes)} nodes ready in {ready_s:.1f} s, a click answered in {click_s:.2f} s")
