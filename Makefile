@@ -9,7 +9,7 @@ export GRAPHSVC_STORE ?= sqlite:///$(DATA)/graphsvc.db
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test check lint typecheck bench schema clean install
+.PHONY: run test check lint typecheck bench schema clean install browser
 
 install: $(STAMP)
 
@@ -25,13 +25,23 @@ run: $(STAMP)
 	$(BIN)/graphsvc demo --if-empty
 	$(BIN)/graphsvc serve --host $(HOST) --port $(PORT) --no-auth
 
-## test: lint, type checks and the whole test suite
-test: $(STAMP) lint typecheck
+## test: lint, type checks and the whole test suite (the browser tests included)
+test: $(STAMP) browser lint typecheck
 	$(BIN)/python -m pytest
 
 ## check: the quick local loop (lint, types, tests not marked slow)
 check: $(STAMP) lint typecheck
 	$(BIN)/python -m pytest -m "not slow" -q
+
+## browser: Debian's chromium for the browser tests, installed when missing (as root, or through sudo)
+CHROMIUM ?= $(or $(GRAPHSVC_CHROMIUM),chromium)
+browser:
+	@command -v $(CHROMIUM) >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; elif command -v sudo >/dev/null 2>&1; then sudo=sudo; else \
+	    echo "make browser: $(CHROMIUM) is missing and installing it needs root: apt-get install chromium" >&2; exit 1; fi; \
+	  echo "installing Debian's chromium for the browser tests" >&2; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends chromium; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check graphsvc tests bench
