@@ -88,9 +88,7 @@ def _asset(package: str, name: str) -> str:
 
 def _inline(text: str) -> str:
     """A packaged script or stylesheet ready to sit inside its element: no source-map fetch, cannot close it."""
-    lines = [
-        line for line in text.splitlines() if not line.startswith(("//# sourceMappingURL", "/*# sourceMappingURL"))
-    ]
+    lines = [line for line in text.split("\n") if not line.startswith(("//# sourceMappingURL", "/*# sourceMappingURL"))]
     out = "\n".join(lines)
     lowered = out.lower()
     if "</script" in lowered or "</style" in lowered or "<!--" in lowered:
