@@ -78,13 +78,21 @@ def signin_url(next_path: str) -> str:
 
 
 def same_origin(request: Request) -> bool:
-    """Whether a form post came from a page of this site (no ``Origin`` header: not a cross-site browser post)."""
+    """Whether a form post came from a page of this site.
+
+    Browsers say where a request comes from in ``Sec-Fetch-Site`` (``same-origin``), which is used when present;
+    else ``Origin`` must be this site (pages are sent with ``Referrer-Policy: no-referrer``, so a browser without
+    ``Sec-Fetch-Site`` may send ``Origin: null``: refused, as a sandboxed page of another site would). A request
+    with neither did not come from a browser's cross-site form.
+    """
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site in ("same-origin", "none")
     origin = request.headers.get("origin")
     if origin is None:
         return True
-    host = request.headers.get("host", "")
     parts = urlsplit(origin)
-    return parts.scheme in ("http", "https") and parts.netloc == host
+    return parts.scheme in ("http", "https") and parts.netloc == request.headers.get("host", "")
 
 
 def session_max_age(token: TokenInfo, now: datetime | None = None) -> int:

@@ -143,14 +143,34 @@ def test_sign_in_only_returns_to_a_path_on_this_site(
     assert form.find("input", name="next").attrs["value"] == "/"
 
 
-def test_sign_in_from_another_site_is_refused(pages_server: Server, browser: requests.Session) -> None:
-    response = _sign_in(pages_server, browser, pages_server.token, "/", Origin="https://evil.example")
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "https://evil.example"},
+        {"Origin": "null"},  # a sandboxed frame of another site
+        {"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"},
+        {"Sec-Fetch-Site": "same-site", "Origin": "http://other.localhost"},
+    ],
+    ids=["origin", "null-origin", "cross-site", "same-site"],
+)
+def test_sign_in_and_out_from_another_site_are_refused(
+    pages_server: Server, browser: requests.Session, headers: dict[str, str]
+) -> None:
+    response = _sign_in(pages_server, browser, pages_server.token, "/", **headers)
     assert response.status_code == 403
     assert "set-cookie" not in response.headers
-    signout = browser.post(
-        pages_server.base + "/signout", headers={"Origin": "https://evil.example"}, allow_redirects=False, timeout=30
-    )
+    signout = browser.post(pages_server.base + "/signout", headers=headers, allow_redirects=False, timeout=30)
     assert signout.status_code == 403
+    assert "set-cookie" not in signout.headers
+
+
+def test_sign_in_from_its_own_page_in_chromium_is_accepted(pages_server: Server, browser: requests.Session) -> None:
+    """What Chromium sends for the form on a page with Referrer-Policy no-referrer: Origin null, same-origin."""
+    headers = {"Origin": "null", "Sec-Fetch-Site": "same-origin"}
+    response = _sign_in(pages_server, browser, pages_server.token, "/team/m_berger", **headers)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/team/m_berger"
+    assert browser.cookies.get(COOKIE) == pages_server.token
 
 
 def test_the_cookie_never_authorises_graphql(pages_server: Server, browser: requests.Session) -> None:
