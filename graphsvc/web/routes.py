@@ -226,7 +226,8 @@ def page_exception_handlers() -> dict[Any, Callable[..., Any]]:
 
     async def failed(request: Request, exc: Exception) -> Response:
         request_id = request.scope.get("state", {}).get("request_id", "-")
-        log.error("request %s failed", request_id, exc_info=exc)
+        # The server logs the traceback itself (the exception goes on to it); this line ties it to the request id.
+        log.error("internal error (request %s) on %s: %s", request_id, request.url.path, type(exc).__name__)
         return error_response(500, "Something went wrong", f"graphsvc could not answer (request id {request_id}).")
 
     return {404: not_found, Exception: failed}
