@@ -21,7 +21,7 @@ __all__ = ["LARGE", "STABILIZATION_ITERATIONS", "spiral_layout", "vis_options"]
 LARGE = 300
 """Above this many nodes the layout is computed on the server and physics stays off."""
 
-STABILIZATION_ITERATIONS = 200
+STABILIZATION_ITERATIONS = 120
 """Physics iterations before a small map is shown (then physics is switched off)."""
 
 _GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
