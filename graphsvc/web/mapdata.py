@@ -101,7 +101,7 @@ def account_map(
     for node_id, node in ig.nodes.items():
         _add_node(net, ig, node, leverage, decision, keys, states.get(node_id, []), positions.get(node_id))
     pair_edge, left_out = add_edges(net, ig, states, large=large, required=required)
-    net.set_options(json.dumps(vis_options(large)))
+    net.set_options(json.dumps(vis_options(len(ig.nodes))))
     data = {
         "account": {"id": ig.account_id, "name": ig.account.name},
         "asOf": as_of.isoformat(),

@@ -24,6 +24,10 @@ LARGE = 300
 STABILIZATION_ITERATIONS = 120
 """Physics iterations before a small map is shown (then physics is switched off)."""
 
+IMPROVED_LAYOUT_MAX = 100
+"""vis-network's improved initial layout (Kamada-Kawai) only up to this many nodes: above, it clusters first, which
+failed on a 300-node account ("could not be positioned") after spending its time."""
+
 _GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 _SPACING = 28.0
 
@@ -47,11 +51,13 @@ def spiral_layout(ig: InfluenceGraph, leverage: dict[str, float]) -> dict[str, t
     return out
 
 
-def vis_options(large: bool) -> dict[str, Any]:
-    """vis-network options: bounded physics for small maps, none for large ones (positions come with the nodes)."""
+def vis_options(nodes: int) -> dict[str, Any]:
+    """vis-network options for a map of ``nodes`` nodes: bounded physics for small maps, none for large ones
+    (their positions come with the nodes)."""
+    large = nodes > LARGE
     options: dict[str, Any] = {
         "autoResize": True,
-        "layout": {"randomSeed": 7, "improvedLayout": not large},
+        "layout": {"randomSeed": 7, "improvedLayout": nodes <= IMPROVED_LAYOUT_MAX},
         "interaction": {
             "hover": True,
             "tooltipDelay": 120,
