@@ -54,9 +54,11 @@ def drawn_edges(ig: InfluenceGraph) -> Counter[tuple[str, str, str]]:
 
 def map_data(page: Watch) -> dict[str, Any]:
     """The map page's JSON data island, parsed."""
-    text = page.page.locator("script#map-data").text_content()
-    assert text, "the map page has no <script id='map-data'> data island"
-    return dict(page.eval("t => JSON.parse(t)", text))
+    found = page.eval(
+        "() => { const e = document.getElementById('map-data'); return e ? JSON.parse(e.textContent) : null; }"
+    )
+    assert found, "the map page has no <script id='map-data'> data island"
+    return dict(found)
 
 
 def drawn(page: Watch) -> dict[str, Any]:

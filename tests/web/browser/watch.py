@@ -131,6 +131,8 @@ class Watch:
         """Open ``path`` on the live server (waiting for the map to be drawn when ``ready``) and screenshot it."""
         response = self.page.goto(f"{self.base}{path}", wait_until="load", timeout=timeout)
         if ready:
+            assert response is not None
+            assert response.ok, f"GET {path} answered {response.status}, not the map"
             self.page.wait_for_selector(READY, state="attached", timeout=timeout)
         self.shot(path.strip("/").split("?")[0] or "portfolio")
         return response
