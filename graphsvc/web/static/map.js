@@ -177,6 +177,12 @@
       markCurrent(li);
     });
   });
+  network.on("click", function (params) {
+    if (!params.nodes.length) { return; }
+    var id = params.nodes[0];
+    highlight([id].concat(network.getConnectedNodes(id)), network.getConnectedEdges(id));
+    markCurrent(null);
+  });
   var clearButton = document.getElementById("clear-highlight");
   if (clearButton) { clearButton.addEventListener("click", clear); }
 
