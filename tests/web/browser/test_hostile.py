@@ -12,8 +12,8 @@ from urllib.parse import quote
 import pytest
 
 from tests.web.browser import hostile
-from tests.web.browser.expected import drawn, hover, map_data
 from tests.web.browser.live import LiveServer
+from tests.web.browser.mappage import drawn, hover, map_data
 from tests.web.browser.watch import Watch
 
 pytestmark = pytest.mark.browser

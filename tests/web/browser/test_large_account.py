@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from graphsvc.analyst import Analyst
-from tests.web.browser.expected import node_point
+from tests.web.browser.mappage import node_at, node_point
 from tests.web.browser.watch import READY, Watch
 
 pytestmark = pytest.mark.browser
@@ -38,13 +38,7 @@ def test_a_5000_node_account_opens_becomes_ready_and_answers_a_click(
 
     decider = open_analyst.decision_nodes(account)[0]
     x, y = node_point(open_page, decider)
-    under = open_page.eval(
-        """([x, y]) => {
-          const r = document.getElementById('map').getBoundingClientRect();
-          return window.graphsvcMap.network.getNodeAt({x: x - r.left, y: y - r.top});
-        }""",
-        [x, y],
-    )
+    under = node_at(open_page, x, y)
     assert under is not None, "a node is drawn where the decider is"
     started = time.monotonic()
     open_page.page.mouse.click(x, y)

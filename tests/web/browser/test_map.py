@@ -8,15 +8,8 @@ from datetime import date
 import pytest
 
 from graphsvc.analyst import Analyst
-from tests.web.browser.expected import (
-    SEVERITIES,
-    assert_drawn_highlighted,
-    drawn,
-    drawn_edges,
-    edges_of_hops,
-    hover,
-    map_data,
-)
+from tests.web.browser.expected import SEVERITIES, drawn_edges
+from tests.web.browser.mappage import assert_drawn_highlighted, drawn, edges_of_hops, hover, map_data
 from tests.web.browser.watch import Watch
 
 pytestmark = pytest.mark.browser

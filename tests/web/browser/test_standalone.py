@@ -8,8 +8,8 @@ import pytest
 
 from graphsvc.analyst import Analyst
 from tests.web.browser import hostile
-from tests.web.browser.expected import drawn, edges_of_hops, hover, map_data
 from tests.web.browser.live import LiveServer, load
+from tests.web.browser.mappage import drawn, edges_of_hops, hover, map_data
 from tests.web.browser.test_hostile import assert_nothing_ran
 from tests.web.browser.watch import READY, Watch
 
