@@ -9,7 +9,15 @@ import pytest
 
 from graphsvc.analyst import Analyst
 from tests.web.browser.expected import SEVERITIES, drawn_edges
-from tests.web.browser.mappage import assert_drawn_highlighted, drawn, edges_of_hops, hover, map_data
+from tests.web.browser.mappage import (
+    assert_drawn_highlighted,
+    drawn,
+    edges_of_hops,
+    hover,
+    map_data,
+    node_at,
+    node_point,
+)
 from tests.web.browser.watch import Watch
 
 pytestmark = pytest.mark.browser
@@ -138,3 +146,20 @@ def test_a_tooltip_shows_who_the_stakeholder_is_and_who_covers_them(page: Watch,
         assert ig.nodes[cover.source].name in text, "the tooltip names every member covering the node"
         if cover.props.get("last_contact"):
             assert str(cover.props["last_contact"]) in text
+
+
+def test_clicking_a_node_highlights_it_with_everyone_it_is_linked_to(page: Watch, analyst: Analyst) -> None:
+    account = "acc_castellani"
+    node = analyst.leverage(account)[0].node
+    ig = analyst.influence_graph(account)
+    page.visit(f"/accounts/{account}/map", ready=True)
+    island = map_data(page)
+    touching = [e for e in island["edges"] if node in (e["from"], e["to"])]
+    neighbours = {e["to"] if e["from"] == node else e["from"] for e in touching}
+    assert neighbours >= set(ig.graph.predecessors(node)) | set(ig.graph.successors(node))
+    x, y = node_point(page, node)
+    assert node_at(page, x, y) == node
+    page.page.mouse.click(x, y)
+    page.page.wait_for_function("() => window.graphsvcMap.highlighted.nodes.length > 0")
+    page.shot(f"node-{node}")
+    assert_drawn_highlighted(page, {node, *neighbours}, {str(e["id"]) for e in touching})
