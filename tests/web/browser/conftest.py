@@ -57,7 +57,8 @@ def chromium_executable() -> str:
     found = os.environ.get("GRAPHSVC_CHROMIUM") or shutil.which("chromium")
     if not found or not os.access(found, os.X_OK):
         pytest.fail(
-            "Chromium is not installed, so the browser tests cannot run: run `make test` (it installs Debian's "
+            f"Chromium ({found or 'chromium on PATH'}) is not installed, so the browser tests cannot run: "
+            "run `make test` (it installs Debian's "
             "chromium package) or `apt-get install --no-install-recommends chromium` as root, "
             "or point GRAPHSVC_CHROMIUM at a Chromium binary",
             pytrace=False,
