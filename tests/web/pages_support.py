@@ -125,9 +125,9 @@ def serving(workdir: Path, store_url: str, *, no_auth: bool = True) -> Iterator[
         for _ in range(300):
             assert proc.poll() is None, f"graphsvc serve exited with {proc.returncode}:\n{live.banner()}"
             try:
-                if requests.get(f"{live.base}/healthz", timeout=2).status_code in (200, 503):
+                if requests.get(f"{live.base}/healthz", timeout=5).status_code in (200, 503):
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or slow on a busy machine
                 pass
             time.sleep(0.1)
         else:
