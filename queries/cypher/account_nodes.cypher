@@ -4,6 +4,10 @@
 // for an account with nothing in it yet (OPTIONAL: a subquery without rows would drop the account).
 // The branches name $account, not a.id: with a.id the planner scanned the whole Entity(account) index
 // in two of them (O(store), 96 ms for a 300-node account among 100,000 nodes; 21 ms now).
+// The fourth branch takes the distinct nodes with a relation into the account, then expands from each
+// once: written as one path, the planner started it with a scan of every COVERS, KNOWS and MEMBER_OF
+// relation in the store (O(store) again), or walked every member link once per path through it:
+// for the huge account 1.2 million db hits -> 361,000, 357 -> 133 ms, the same nodes.
 MATCH (a:Account {id: $account})
 OPTIONAL MATCH (rev:GraphsvcRevision {account: $account})
 OPTIONAL CALL (a) {
@@ -13,7 +17,9 @@ OPTIONAL CALL (a) {
   UNION
   MATCH (:Entity {account: $account})<-[:COVERS|KNOWS|MEMBER_OF]-(n) RETURN n
   UNION
-  MATCH (:Entity {account: $account})<-[:INFLUENCES|MEMBER_OF]-()<-[:COVERS|KNOWS|MEMBER_OF]-(n) RETURN n
+  MATCH (:Entity {account: $account})<-[:INFLUENCES|MEMBER_OF]-(near)
+  WITH DISTINCT near
+  MATCH (near)<-[:COVERS|KNOWS|MEMBER_OF]-(n) RETURN n
   UNION
   MATCH (a)<-[:ASSIGNED_TO]-(n) RETURN n
 }
