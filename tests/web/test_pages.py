@@ -116,12 +116,12 @@ def test_portfolio_numbers_move_with_as_of(pages_server: Server, pages_analyst: 
     later = date(AS_OF.year + 1, 1, 1)
     page = parse(get(pages_server, f"/?asOf={later.isoformat()}").text)
     row = page.find("tr", data_account="acc_halvorsen")
-    assert (
-        row.find("td", class_="score num").text == f"{pages_analyst.coverage_score('acc_halvorsen', later).score:.1f}"
-    )
-    assert (
-        row.find("td", class_="score num").text != f"{pages_analyst.coverage_score('acc_halvorsen', AS_OF).score:.1f}"
-    )
+    shown = row.find("td", class_="score num").text
+    assert shown == f"{pages_analyst.coverage_score('acc_halvorsen', later).score:.1f}"
+    assert shown != f"{pages_analyst.coverage_score('acc_halvorsen', AS_OF).score:.1f}"
+    day = later.isoformat()
+    assert row.find("a").attrs["href"] == f"/accounts/acc_halvorsen/map?asOf={day}"  # the day carries on
+    assert page.find("li", data_lead="m_berger").find("a").attrs["href"] == f"/team/m_berger?asOf={day}"
 
 
 def test_portfolio_links_to_each_team_leads_team_page(pages_server: Server) -> None:
