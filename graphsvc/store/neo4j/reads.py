@@ -10,7 +10,7 @@ from graphsvc.interchange import write_document
 from graphsvc.model import LIST_NAMES, NODE_FIELDS, Node, NodeKind, Relation, RelationKey, RelationType
 from graphsvc.store.base import AccountRecords, Page
 from graphsvc.store.neo4j.connections import Connections
-from graphsvc.store.neo4j.convert import LABEL, node_props, to_node, to_relation
+from graphsvc.store.neo4j.convert import LABEL, node_props, to_node, to_relation, to_relations
 
 SNAPSHOT_TRIES = 5
 
@@ -197,7 +197,7 @@ class Reads(Connections):
         account = node_props(NodeKind.ACCOUNT, account_props)
         nodes = [to_node(labels, props) for labels, props in raw_nodes]
         found = self._run("account_relations", ids=[n.id for n in nodes], account=account_id)[0][0]
-        relations = [to_relation(t, s, o, p) for (t, s, o, p) in found]
+        relations = to_relations(found)
         return AccountRecords(account, int(revision), nodes, relations)
 
     def _iter_nodes(self) -> Iterator[Node]:
