@@ -216,7 +216,7 @@ def running_server(workdir: Path, *, demo: bool = True, store_url: str | None = 
             try:
                 if requests.get(f"{server.base}/healthz", timeout=2).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not up yet, or slow on a busy machine
                 pass
             assert time.monotonic() < deadline, f"graphsvc serve did not answer in 30 s:\n{stderr_path.read_text()}"
             time.sleep(0.1)
