@@ -82,8 +82,8 @@ def serving(
             try:
                 if requests.get(server.url("/healthz"), timeout=2).status_code == 200:
                     break
-            except requests.ConnectionError:
-                pass
+            except (requests.ConnectionError, requests.Timeout):
+                pass  # not listening yet, or too busy starting to answer in 2 s: retried until the deadline
             assert time.monotonic() < deadline, f"graphsvc serve did not answer in 30 s:\n{server.stderr()}"
             time.sleep(0.1)
         yield server
