@@ -6,7 +6,8 @@ is wiped before each import and stopped at the end if it was started here.
 
 * **import**: ``python -m graphsvc import FILE --store neo4j://...`` of the
   generated ``import`` portfolio (100,000 nodes, 500,000 relations) into the
-  wiped store, end to end in a fresh process, ``REPEAT`` times; records/s of
+  wiped store, end to end in a fresh process: once untimed for the goal (the
+  server's JIT is cold; recorded apart), then ``REPEAT`` times; records/s of
   the median run, the import process's peak RSS (its own rusage), and the
   server's resident set and CPU time. One more import in a child with timers
   around its phases shows where the time goes.
@@ -148,6 +149,11 @@ def _run(server: BenchNeo4j, workdir: Path, repeat: int) -> dict[str, Any]:
     server_rss: list[float] = []
     wipes: list[float] = []
     url = server.url
+    # One untimed import first: the first import after the server starts runs with a cold JIT (41.8 s and 60 CPU s
+    # of the server against 28-31 s and 27-28 s after it in the run of 00:16); it is recorded apart, like the build's
+    # first call, and the goal is judged on the warm runs.
+    wipes.append(round(server.wipe(), 1))
+    cold, cold_cpu = _child(server, [H.python(), "-m", "graphsvc", "import", str(document), "--store", url], "import")
     for _ in range(repeat):
         wipes.append(round(server.wipe(), 1))
         child, cpu = _child(server, [H.python(), "-m", "graphsvc", "import", str(document), "--store", url], "import")
@@ -213,7 +219,7 @@ def _run(server: BenchNeo4j, workdir: Path, repeat: int) -> dict[str, Any]:
     neo4j_peak = server.peak_rss_mib()
     goals: list[dict[str, Any]] = [
         {
-            "what": f"neo4j import records/s (median of {repeat} runs, one transaction)",
+            "what": f"neo4j import records/s (median of {repeat} runs after a first, untimed one; one transaction)",
             "goal": f">= {GOAL_RECORDS_PER_S}",
             "measured": rate,
             "met": rate >= GOAL_RECORDS_PER_S,
@@ -263,6 +269,13 @@ def _run(server: BenchNeo4j, workdir: Path, repeat: int) -> dict[str, Any]:
                 "runs_s": [round(r.seconds, 3) for r in runs],
                 "cpu_s": H.percentiles([r.cpu_s for r in runs], 3),
                 "server_cpu_s_runs": server_cpu,
+                "first_import_after_start": {
+                    "s": round(cold.seconds, 3),
+                    "records_per_s": round(records / cold.seconds),
+                    "server_cpu_s": cold_cpu,
+                    "server_started_by_bench": server.started_here,
+                    "note": "untimed for the goal: the first import into the server, its JIT cold",
+                },
                 "peak_rss_mib_runs": [r.peak_rss_mib for r in runs],
                 "neo4j_rss_mib": {"idle_before": rss_idle, "after_each_run": server_rss, "peak": neo4j_peak},
                 "wipe_s": wipes,
