@@ -8,16 +8,19 @@
 // once: written as one path, the planner started it with a scan of every COVERS, KNOWS and MEMBER_OF
 // relation in the store (O(store) again), or walked every member link once per path through it:
 // for the huge account 1.2 million db hits -> 361,000, 357 -> 133 ms, the same nodes.
+// USING INDEX: a plan cached while the store was empty or held one account (where a seek and a scan of
+// Entity(account) cost the same) scanned the whole index in every branch, O(store) per call, for as
+// long as it stayed cached; a benchmark run hit it on the 100,000-node portfolio. The hints force seeks.
 MATCH (a:Account {id: $account})
 OPTIONAL MATCH (rev:GraphsvcRevision {account: $account})
 OPTIONAL CALL (a) {
-  MATCH (n:Entity {account: $account}) RETURN n
+  MATCH (n:Entity {account: $account}) USING INDEX n:Entity(account) RETURN n
   UNION
-  MATCH (:Entity {account: $account})<-[:INFLUENCES|MEMBER_OF]-(n) RETURN n
+  MATCH (o:Entity {account: $account})<-[:INFLUENCES|MEMBER_OF]-(n) USING INDEX o:Entity(account) RETURN n
   UNION
-  MATCH (:Entity {account: $account})<-[:COVERS|KNOWS|MEMBER_OF]-(n) RETURN n
+  MATCH (o:Entity {account: $account})<-[:COVERS|KNOWS|MEMBER_OF]-(n) USING INDEX o:Entity(account) RETURN n
   UNION
-  MATCH (:Entity {account: $account})<-[:INFLUENCES|MEMBER_OF]-(near)
+  MATCH (o:Entity {account: $account})<-[:INFLUENCES|MEMBER_OF]-(near) USING INDEX o:Entity(account)
   WITH DISTINCT near
   MATCH (near)<-[:COVERS|KNOWS|MEMBER_OF]-(n) RETURN n
   UNION
