@@ -34,6 +34,7 @@ import pytest
 import graphsvc
 from graphsvc.demo import DEMO_AS_OF, demo_document
 from graphsvc.store import open_store
+from tests.api.support import serve_process
 from tests.conftest import SMALL_DOC, export_text, normalized
 from tests.neo4j_server import Neo4jServer
 
@@ -576,36 +577,10 @@ def server(tmp_path: Path, store_url: str) -> Iterator[str]:
         "accounts": [{"id": "acc_xss", "name": "<script>alert(1)</script>", "status": "key", "approach": "sales"}],
     }
     assert _graphsvc(store_url, "import", str(_write(tmp_path / "xss.json", hostile))).returncode == 0
-    port = _free_port()
-    log = tmp_path / "serve.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [*GRAPHSVC, "serve", "--port", str(port), "--store", store_url, "--no-auth"],
-            env=_env(f"sqlite:///{tmp_path / 'not-this-one.db'}"),  # --store wins over $GRAPHSVC_STORE
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert proc.poll() is None, f"graphsvc serve exited with {proc.returncode}:\n{log.read_text()}"
-            try:
-                if _get(f"{base}/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, f"graphsvc serve did not answer in 30 s:\n{log.read_text()}"
-            time.sleep(0.1)
+    # --store wins over $GRAPHSVC_STORE: the variable names another file, which must stay untouched.
+    env_store = f"sqlite:///{tmp_path / 'not-this-one.db'}"
+    with serve_process(store_url, tmp_path / "serve.log", "--no-auth", env_store=env_store) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 @pytest.mark.slow

@@ -76,6 +76,43 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@contextmanager
+def serve_process(
+    store_url: str, log: Path, *flags: str, env_store: str | None = None, answers: tuple[int, ...] = (200,)
+) -> Iterator[str]:
+    """``graphsvc serve --store STORE_URL FLAGS`` on a free loopback port until the block ends; yields its base URL.
+
+    Its stdout and stderr go to ``log``. It is ready when ``/healthz`` answers with a status in ``answers``; a
+    server that exits, or does not answer within 30 s, fails the test with its log. ``env_store`` sets
+    ``$GRAPHSVC_STORE`` for the process.
+    """
+    port = _free_port()
+    args = [*GRAPHSVC, "serve", "--host", "127.0.0.1", "--port", str(port), "--store", store_url, *flags]
+    env = dict(os.environ, **({"GRAPHSVC_STORE": env_store} if env_store else {}))
+    with log.open("wb") as out:
+        proc = subprocess.Popen(args, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert proc.poll() is None, f"graphsvc serve exited with {proc.returncode}:\n{log.read_text()}"
+            try:
+                if requests.get(f"{base}/healthz", timeout=2).status_code in answers:
+                    break
+            except (requests.ConnectionError, requests.Timeout):  # not up yet, or slow on a busy machine
+                pass
+            assert time.monotonic() < deadline, f"graphsvc serve did not answer in 30 s:\n{log.read_text()}"
+            time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
 @dataclass
 class Server:
     """A running ``graphsvc serve`` with an admin token, and helpers to talk GraphQL to it."""
@@ -198,37 +235,14 @@ def running_server(workdir: Path, *, demo: bool = True, store_url: str | None = 
         assert loaded.returncode == 0, loaded.stderr
         assert_no_leak(loaded.stdout + loaded.stderr, Server.secrets_of(store_url))
     token = create_token(store_url)
-    port = _free_port()
     stderr_path = workdir / "serve.stderr"
-    with (workdir / "serve.stdout").open("wb") as out, stderr_path.open("wb") as err:
-        proc = subprocess.Popen(
-            [*GRAPHSVC, "serve", "--host", "127.0.0.1", "--port", str(port), "--store", store_url],
-            env=dict(os.environ, GRAPHSVC_STORE=f"sqlite:///{workdir / 'not-this-one.db'}"),
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=err,
-        )
-    server = Server(f"http://127.0.0.1:{port}", store_url, token, stderr_path)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert proc.poll() is None, f"graphsvc serve exited with {proc.returncode}:\n{stderr_path.read_text()}"
-            try:
-                if requests.get(f"{server.base}/healthz", timeout=2).status_code == 200:
-                    break
-            except (requests.ConnectionError, requests.Timeout):  # not up yet, or slow on a busy machine
-                pass
-            assert time.monotonic() < deadline, f"graphsvc serve did not answer in 30 s:\n{stderr_path.read_text()}"
-            time.sleep(0.1)
-        assert shown_url(store_url) in server.stderr(), "serve prints the store it serves, without its password"
-        server.assert_log_keeps_secrets()
-        yield server
-    finally:
-        server.http.close()
-        proc.terminate()
+    # --store wins over $GRAPHSVC_STORE: the variable names another file, which must stay untouched.
+    with serve_process(store_url, stderr_path, env_store=f"sqlite:///{workdir / 'not-this-one.db'}") as base:
+        server = Server(base, store_url, token, stderr_path)
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+            assert shown_url(store_url) in server.stderr(), "serve prints the store it serves, without its password"
+            server.assert_log_keeps_secrets()
+            yield server
+        finally:
+            server.http.close()
     server.assert_log_keeps_secrets()  # after a clean run only: a failing test keeps its own message

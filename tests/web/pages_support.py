@@ -10,10 +10,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,7 +23,7 @@ import requests
 
 from graphsvc.analyst import Analyst
 from graphsvc.store import open_store
-from tests.api.support import GRAPHSVC, Server, _free_port, cli, running_server
+from tests.api.support import Server, cli, running_server, serve_process
 from tests.conftest import STORES
 from tests.neo4j_server import Neo4jServer, running
 
@@ -114,33 +111,15 @@ class Live:
 
 @contextmanager
 def serving(workdir: Path, store_url: str, *, no_auth: bool = True) -> Iterator[Live]:
-    """``graphsvc serve`` on ``store_url`` (as it is) until the block ends."""
-    port = _free_port()
-    err = workdir / "serve.stderr"
-    args = [*GRAPHSVC, "serve", "--port", str(port), "--store", store_url, *(["--no-auth"] if no_auth else [])]
-    with err.open("wb") as fp:
-        proc = subprocess.Popen(args, env=dict(os.environ), stdin=subprocess.DEVNULL, stdout=fp, stderr=fp)
-    live = Live(f"http://127.0.0.1:{port}", store_url, err)
-    try:
-        for _ in range(300):
-            assert proc.poll() is None, f"graphsvc serve exited with {proc.returncode}:\n{live.banner()}"
-            try:
-                if requests.get(f"{live.base}/healthz", timeout=5).status_code in (200, 503):
-                    break
-            except requests.RequestException:  # not listening yet, or slow on a busy machine
-                pass
-            time.sleep(0.1)
-        else:
-            pytest.fail(f"graphsvc serve did not answer in 30 s:\n{live.banner()}")
-        yield live
-    finally:
-        live.http.close()
-        proc.terminate()
+    """``graphsvc serve`` on ``store_url`` (as it is) until the block ends; ready once /healthz answers (503 too)."""
+    log = workdir / "serve.stderr"
+    flags = ["--no-auth"] if no_auth else []
+    with serve_process(store_url, log, *flags, answers=(200, 503)) as base:
+        live = Live(base, store_url, log)
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+            yield live
+        finally:
+            live.http.close()
 
 
 # -- reading pages ----------------------------------------------------------------------------------------------------

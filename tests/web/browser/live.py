@@ -8,25 +8,13 @@ command line (``graphsvc demo``, ``graphsvc import``), a token is made with
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import requests
-
-from tests.api.support import GRAPHSVC, cli, create_token
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.api.support import cli, create_token, serve_process
 
 
 @dataclass(frozen=True)
@@ -68,29 +56,5 @@ def serving(
     for name, doc in (documents or {}).items():
         import_document(store_url, doc, workdir / f"{name}.json")
     token = create_token(store_url) if auth else None
-    port = _free_port()
-    args = [*GRAPHSVC, "serve", "--host", "127.0.0.1", "--port", str(port), "--store", store_url]
-    if not auth:
-        args.append("--no-auth")
-    with (workdir / "serve.stdout").open("wb") as out, (workdir / "serve.stderr").open("wb") as err:
-        proc = subprocess.Popen(args, env=dict(os.environ), stdin=subprocess.DEVNULL, stdout=out, stderr=err)
-    server = LiveServer(f"http://127.0.0.1:{port}", store_url, token, workdir)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert proc.poll() is None, f"graphsvc serve exited with {proc.returncode}:\n{server.stderr()}"
-            try:
-                if requests.get(server.url("/healthz"), timeout=2).status_code == 200:
-                    break
-            except (requests.ConnectionError, requests.Timeout):
-                pass  # not listening yet, or too busy starting to answer in 2 s: retried until the deadline
-            assert time.monotonic() < deadline, f"graphsvc serve did not answer in 30 s:\n{server.stderr()}"
-            time.sleep(0.1)
-        yield server
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+    with serve_process(store_url, workdir / "serve.stderr", *([] if auth else ["--no-auth"])) as base:
+        yield LiveServer(base, store_url, token, workdir)
