@@ -26,8 +26,8 @@ from starlette.routing import BaseRoute, Route
 
 from graphsvc.analyst import Analyst
 from graphsvc.errors import Forbidden, GraphsvcError, InvalidInput, NotFound
-from graphsvc.model import NodeKind
 from graphsvc.web.auth import Viewer, signin_form, signin_submit, signout
+from graphsvc.web.mapview import map_page
 from graphsvc.web.portfolio import portfolio_page
 from graphsvc.web.render import PAGE_HEADERS, VIEWER, render
 from graphsvc.web.team import team_page
@@ -52,10 +52,6 @@ STATIC_CACHE = "public, max-age=3600"
 """Browsers reuse a static file for an hour, then revalidate it with its ETag (a 304 when unchanged)."""
 
 
-class ParameterError(InvalidInput):
-    """A query parameter of a page is wrong; the message names it."""
-
-
 def error_response(status: int, title: str, message: str) -> HTMLResponse:
     """An error page: what went wrong and a way back, with the pages' headers."""
     body = render("error.html", status=status, title=title, message=message)
@@ -63,7 +59,7 @@ def error_response(status: int, title: str, message: str) -> HTMLResponse:
 
 
 def _error_for(exc: GraphsvcError) -> HTMLResponse:
-    if isinstance(exc, ParameterError | InvalidInput):
+    if isinstance(exc, InvalidInput):
         return error_response(400, "Bad request", str(exc))
     if isinstance(exc, NotFound):
         return error_response(404, "Not found", str(exc))
@@ -82,7 +78,7 @@ def _as_of(request: Request) -> date:
             raise ValueError(raw)
         return date.fromisoformat(raw)
     except ValueError:
-        raise ParameterError(f"asOf: '{raw}' is not a date; give it as YYYY-MM-DD, e.g. asOf=2026-03-31") from None
+        raise InvalidInput(f"asOf: '{raw}' is not a date; give it as YYYY-MM-DD, e.g. asOf=2026-03-31") from None
 
 
 def _param(request: Request, name: str) -> str | None:
@@ -118,57 +114,25 @@ async def _page(
     return HTMLResponse(body, status_code=status, headers=PAGE_HEADERS)
 
 
-def _account_map(analyst: Analyst, account_id: str, as_of: date, to: str | None, source: str | None) -> str:
-    """The map page of an account: unknown account -> NotFound; unknown or unusable to/from -> ParameterError."""
-    asked = [i for i in (account_id, to, source) if i]
-    found = analyst.store.nodes_by_id(asked)
-    account = found.get(account_id)
-    if account is None or account.kind != NodeKind.ACCOUNT:
-        raise NotFound(f"no account has the id '{account_id}'; the portfolio page lists every account")
-    for name, value in (("to", to), ("from", source)):
-        if value is not None and value not in found:
-            raise ParameterError(f"{name}: no node has the id '{value}'")
-    from graphsvc.web.mapview import map_page  # the maps engineer's module, imported when first needed
-
-    try:
-        return map_page(analyst, account_id, as_of=as_of, to=to, source=source)
-    except InvalidInput as exc:  # its problems name the parameter (to, from)
-        raise ParameterError(exc.problems) from exc
-    except NotFound as exc:
-        raise ParameterError(f"{'from' if source and source in str(exc) else 'to'}: {exc}") from exc
-
-
 def page_routes(get_analyst: Callable[[], Analyst], *, auth: bool) -> list[BaseRoute]:
     """The routes of every browser page, for ``create_app``."""
     static = StaticFiles()
 
     async def home(request: Request) -> Response:
-        analyst = get_analyst()
-        try:
-            as_of = _as_of(request)
-        except ParameterError as exc:
-            return _error_for(exc)
-        after = _param(request, "after")
-        return await _page(request, analyst, auth, lambda v: portfolio_page(analyst, v, as_of, after=after))
+        analyst, after = get_analyst(), _param(request, "after")
+        return await _page(request, analyst, auth, lambda v: portfolio_page(analyst, v, _as_of(request), after=after))
 
     async def account_map(request: Request) -> Response:
-        analyst = get_analyst()
-        account_id = request.path_params["account_id"]
-        try:
-            as_of = _as_of(request)
-        except ParameterError as exc:
-            return _error_for(exc)
+        analyst, account_id = get_analyst(), request.path_params["account_id"]
         to, source = _param(request, "to"), _param(request, "from")
-        return await _page(request, analyst, auth, lambda _: _account_map(analyst, account_id, as_of, to, source))
+        # map_page raises NotFound for an unknown account and InvalidInput naming `to` or `from`: 404 and 400 pages.
+        return await _page(
+            request, analyst, auth, lambda _: map_page(analyst, account_id, as_of=_as_of(request), to=to, source=source)
+        )
 
     async def team(request: Request) -> Response:
-        analyst = get_analyst()
-        try:
-            as_of = _as_of(request)
-        except ParameterError as exc:
-            return _error_for(exc)
-        lead = request.path_params["lead_id"]
-        return await _page(request, analyst, auth, lambda _: team_page(analyst, lead, as_of))
+        analyst, lead = get_analyst(), request.path_params["lead_id"]
+        return await _page(request, analyst, auth, lambda _: team_page(analyst, lead, _as_of(request)))
 
     async def signin_get(request: Request) -> Response:
         return await signin_form(request, get_analyst().store if auth else None)
