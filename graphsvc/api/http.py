@@ -38,7 +38,7 @@ from graphsvc.api.context import Context, Loaders, Principal
 from graphsvc.errors import GraphsvcError
 from graphsvc.store import GraphStore
 from graphsvc.web.auth import COOKIE, signin_url
-from graphsvc.web.routes import error_response
+from graphsvc.web.render import error_response
 
 __all__ = ["AuthMiddleware", "BodyLimitMiddleware", "GraphQLView", "RequestLogMiddleware"]
 

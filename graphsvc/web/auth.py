@@ -24,7 +24,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from graphsvc.errors import GraphsvcError
 from graphsvc.store import GraphStore, TokenInfo
-from graphsvc.web.render import PAGE_HEADERS, render
+from graphsvc.web.render import PAGE_HEADERS, error_response, render
 
 __all__ = [
     "COOKIE",
@@ -110,13 +110,9 @@ def _page(next_path: str, *, error: str | None = None, status: int = 200) -> HTM
 
 
 def _refused() -> HTMLResponse:
-    body = render(
-        "error.html",
-        status=403,
-        title="Refused",
-        message="This form was sent from another site. Open graphsvc and sign in from its own page.",
+    return error_response(
+        403, "Refused", "This form was sent from another site. Open graphsvc and sign in from its own page."
     )
-    return HTMLResponse(body, status_code=403, headers=PAGE_HEADERS)
 
 
 async def _form(request: Request) -> dict[str, str]:

@@ -8,8 +8,15 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
+from starlette.responses import HTMLResponse
 
-__all__ = ["PAGE_HEADERS", "VIEWER", "json_island", "render"]
+__all__ = [
+    "PAGE_HEADERS",
+    "VIEWER",
+    "error_response",
+    "json_island",
+    "render",
+]
 
 _env = Environment(
     loader=PackageLoader("graphsvc.web", "templates"),
@@ -60,3 +67,9 @@ def json_island(data: Any) -> Markup:
 def render(template: str, **context: Any) -> str:
     """Render ``templates/<template>`` with ``context`` (every value autoescaped)."""
     return _env.get_template(template).render(**context)
+
+
+def error_response(status: int, title: str, message: str) -> HTMLResponse:
+    """An error page: what went wrong and a way back, with the pages' headers."""
+    body = render("error.html", status=status, title=title, message=message)
+    return HTMLResponse(body, status_code=status, headers=PAGE_HEADERS)

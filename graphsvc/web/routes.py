@@ -29,10 +29,10 @@ from graphsvc.errors import Forbidden, GraphsvcError, InvalidInput, NotFound
 from graphsvc.web.auth import Viewer, signin_form, signin_submit, signout
 from graphsvc.web.mapview import map_page
 from graphsvc.web.portfolio import portfolio_page
-from graphsvc.web.render import PAGE_HEADERS, VIEWER, render
+from graphsvc.web.render import PAGE_HEADERS, VIEWER, error_response
 from graphsvc.web.team import team_page
 
-__all__ = ["StaticFiles", "error_response", "page_exception_handlers", "page_routes"]
+__all__ = ["StaticFiles", "page_exception_handlers", "page_routes"]
 
 log = logging.getLogger("graphsvc.web")
 T = TypeVar("T")
@@ -50,12 +50,6 @@ VIS_FILES = ("vis-network.min.js", "vis-network.css")
 """Taken from pyvis's package (``pyvis/lib/vis-9.1.2/``): the pages never load anything from a CDN."""
 STATIC_CACHE = "public, max-age=3600"
 """Browsers reuse a static file for an hour, then revalidate it with its ETag (a 304 when unchanged)."""
-
-
-def error_response(status: int, title: str, message: str) -> HTMLResponse:
-    """An error page: what went wrong and a way back, with the pages' headers."""
-    body = render("error.html", status=status, title=title, message=message)
-    return HTMLResponse(body, status_code=status, headers=PAGE_HEADERS)
 
 
 def _error_for(exc: GraphsvcError) -> HTMLResponse:
