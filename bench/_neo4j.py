@@ -51,7 +51,10 @@ class BenchNeo4j:
         env = dict(os.environ)
         env.pop("GRAPHSVC_NEO4J_PORT", None)  # a free port of its own
         env.update(
-            GRAPHSVC_NEO4J_RUN_DIR=str(self.run_dir), GRAPHSVC_NEO4J_HEAP=HEAP, GRAPHSVC_NEO4J_PAGECACHE=PAGECACHE
+            GRAPHSVC_NEO4J_RUN_DIR=str(self.run_dir),
+            GRAPHSVC_NEO4J_HEAP=HEAP,
+            GRAPHSVC_NEO4J_HEAP_INITIAL=HEAP,  # the whole heap up front: no resizing during the big import
+            GRAPHSVC_NEO4J_PAGECACHE=PAGECACHE,
         )
         return env
 
