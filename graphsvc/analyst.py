@@ -50,37 +50,128 @@ from graphsvc.store import GraphStore
 
 __all__ = ["Analyst"]
 
+_Key = str | tuple[str, frozenset[str]]
+"""A cached graph: an account's whole influence graph, or (account, hidden accounts) for one without them."""
+
+
+class _SharedCache:
+    """The influence graphs of one store, shared by an analyst and every ``scoped`` analyst made from it."""
+
+    def __init__(self, size: int) -> None:
+        self.graphs: OrderedDict[_Key, InfluenceGraph] = OrderedDict()
+        self.size = size
+        self.lock = threading.Lock()
+        self.builds = 0
+
+    def get(self, key: _Key, revision: int) -> InfluenceGraph | None:
+        with self.lock:
+            cached = self.graphs.get(key)
+            if cached is not None and cached.revision == revision:
+                self.graphs.move_to_end(key)
+                return cached
+        return None
+
+    def put(self, key: _Key, ig: InfluenceGraph) -> None:
+        with self.lock:
+            self.builds += 1
+            current = self.graphs.get(key)
+            if current is None or current.revision <= ig.revision:
+                self.graphs[key] = ig
+                self.graphs.move_to_end(key)
+            while len(self.graphs) > self.size:
+                self.graphs.popitem(last=False)
+
+    def peek(self, key: _Key) -> InfluenceGraph | None:
+        with self.lock:
+            return self.graphs.get(key)
+
 
 class Analyst:
-    """Answers for key account teams, computed from a store, cached per account revision."""
+    """Answers for key account teams, computed from a store, cached per account revision.
+
+    ``scoped`` gives an analyst for one caller: it reads through the caller's
+    (guarded) store and runs each analysis on the account's influence graph
+    without the nodes of accounts the caller cannot see.
+    """
 
     def __init__(self, store: GraphStore, cache_size: int = 256) -> None:
         self.store = store
-        self._cache: OrderedDict[str, InfluenceGraph] = OrderedDict()
-        self._cache_size = cache_size
-        self._lock = threading.Lock()
-        self.builds = 0
-        """How many influence graphs were built (cache misses), for tests and metrics."""
+        self._source = store
+        """Where influence graphs are built from: the real store (``store`` may be a caller's guarded view)."""
+        self._visible: frozenset[str] | None = None
+        self._shared = _SharedCache(cache_size)
+
+    @property
+    def builds(self) -> int:
+        """How many influence graphs were built (cache misses), for tests and metrics; shared with scoped analysts."""
+        return self._shared.builds
+
+    def scoped(self, store: GraphStore, visible: frozenset[str] | None) -> Analyst:
+        """An analyst for a caller who reads through ``store`` and sees the accounts ``visible`` (None: all).
+
+        It shares this analyst's graph cache. Graphs are built from the real
+        store; where an account's graph holds nodes of accounts the caller
+        cannot see, a graph without them is built once and cached under
+        (account, those accounts), so callers who see everything there cost nothing extra.
+        """
+        child = Analyst.__new__(Analyst)
+        child.store = store
+        child._source = self._source
+        if visible is not None and self._visible is not None:
+            visible = visible & self._visible
+        child._visible = visible if visible is not None else self._visible
+        child._shared = self._shared
+        return child
 
     def influence_graph(self, account_id: str) -> InfluenceGraph:
-        """The account's influence graph, rebuilt only when its revision moved."""
-        revision = self.store.account_revision(account_id)
-        with self._lock:
-            cached = self._cache.get(account_id)
-            if cached is not None and cached.revision == revision:
-                self._cache.move_to_end(account_id)
-                return cached
+        """The account's influence graph as the caller may see it, rebuilt only when its revision moved."""
+        if self._visible is not None and account_id not in self._visible:
+            raise NotFound(f"no account has the id '{account_id}'")
+        full = self._full_graph(account_id)
+        hidden = self._hidden(full)
+        return full if not hidden else self._filtered_graph(full, hidden)
+
+    def _full_graph(self, account_id: str) -> InfluenceGraph:
+        revision = self._source.account_revision(account_id)
+        cached = self._shared.get(account_id, revision)
+        if cached is not None:
+            return cached
         with paused_gc():  # tens of thousands of small records, no cycles among them
-            records = self.store.account_records(account_id)
+            records = self._source.account_records(account_id)
             ig = build_influence_graph(records.account, records.nodes, records.relations, records.revision)
-        with self._lock:
-            self.builds += 1
-            current = self._cache.get(account_id)
-            if current is None or current.revision <= ig.revision:
-                self._cache[account_id] = ig
-                self._cache.move_to_end(account_id)
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
+        self._shared.put(account_id, ig)
+        return ig
+
+    def _hidden(self, full: InfluenceGraph) -> frozenset[str]:
+        """The accounts whose nodes are in ``full`` but that the caller cannot see."""
+        if self._visible is None:
+            return frozenset()
+        accounts: frozenset[str] | None = full.structure.get("accounts")
+        if accounts is None:
+            accounts = frozenset(n.account for n in full.nodes.values() if n.account is not None)
+            full.structure["accounts"] = accounts
+        return accounts - self._visible
+
+    def _filtered_graph(self, full: InfluenceGraph, hidden: frozenset[str]) -> InfluenceGraph:
+        """``full`` without every node of the ``hidden`` accounts and each relation at one (cached)."""
+        key = (full.account_id, hidden)
+        cached = self._shared.get(key, full.revision)
+        if cached is not None:
+            return cached
+        visible = self._visible or frozenset()
+
+        def seen(node: Node) -> bool:
+            if node.kind == NodeKind.ACCOUNT:
+                return node.id in visible
+            return node.account is None or node.account in visible
+
+        with paused_gc():
+            records = self._source.account_records(full.account_id)
+            nodes = [n for n in records.nodes if seen(n)]
+            kept = {n.id for n in nodes} | {full.account_id}
+            relations = [r for r in records.relations if r.source in kept and r.target in kept]
+            ig = build_influence_graph(records.account, nodes, relations, records.revision)
+        self._shared.put(key, ig)
         return ig
 
     # -- per account ----------------------------------------------------------------
@@ -93,10 +184,18 @@ class Analyst:
         Costs one indexed read: cheap enough for an event loop, unlike computing them.
         """
         day = as_of or date.today()
-        with self._lock:
-            ig = self._cache.get(account_id)
-        if ig is None or ig.revision != self.store.account_revision(account_id):
+        if self._visible is not None and account_id not in self._visible:
             return None
+        full = self._shared.peek(account_id)
+        if full is None or full.revision != self._source.account_revision(account_id):
+            return None
+        ig = full
+        hidden = self._hidden(full)
+        if hidden:
+            filtered = self._shared.peek((account_id, hidden))
+            if filtered is None or filtered.revision != full.revision:
+                return None
+            ig = filtered
         score, gaps = remembered_score(ig, day), remembered_gaps(ig, day)
         return None if score is None or gaps is None else (score, gaps)
 
