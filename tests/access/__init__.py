@@ -1,0 +1,1 @@
+"""Tests of graphsvc.access: roles, scopes, the guarded store and scoped analyses."""
