@@ -169,19 +169,28 @@ def build_influence_graph(
     by_id = {n.id: n for n in nodes}
     by_id[account.id] = account
     rels = list(relations)
+    influences, member_of, assigned_to = RelationType.INFLUENCES, RelationType.MEMBER_OF, RelationType.ASSIGNED_TO
 
+    # One pass each for the two rings around the account (a 50,000-relation account made every pass count).
     level0 = {n.id for n in by_id.values() if n.account == account.id}
-    level1 = {r.source for r in rels if r.type in _INTO_ACCOUNT and r.target in level0 and r.source in by_id}
+    level1: set[str] = set()
+    explicit: set[tuple[str, str]] = set()
+    for r in rels:
+        rtype = r.type
+        if rtype == influences:
+            explicit.add((r.source, r.target))
+        elif rtype != member_of:
+            continue
+        if r.target in level0 and r.source in by_id:
+            level1.add(r.source)
     near = level0 | level1
+    member = NodeKind.MEMBER
     members = {
         r.source
         for r in rels
-        if r.source in by_id
-        and by_id[r.source].kind == NodeKind.MEMBER
-        and (
-            (r.type == RelationType.ASSIGNED_TO and r.target == account.id)
-            or (r.type in _MEMBER_LINKS and r.target in near)
-        )
+        if (r.target in near if r.type in _MEMBER_LINKS else r.type == assigned_to and r.target == account.id)
+        and r.source in by_id
+        and by_id[r.source].kind == member
     }
     inside = near | members
     kept = {i: by_id[i] for i in sorted(inside)}
@@ -200,42 +209,49 @@ def build_influence_graph(
         influences=[],
         revision=revision,
     )
+    # (weight, rank, relation, inverse) of the strongest edge offered for each ordered pair so far.
     candidates: dict[tuple[str, str], tuple[float, int, str, bool]] = {}
+    best = candidates.get
 
-    def offer(source: str, target: str, weight: float, relation: str, inverse: bool = False) -> None:
+    def offer(pair: tuple[str, str], weight: float, relation: str, inverse: bool = False) -> None:
         rank = _RANK[relation]
-        old = candidates.get((source, target))
+        old = best(pair)
         if old is None or weight > old[0] or (weight == old[0] and rank < old[1]):
-            candidates[(source, target)] = (weight, rank, relation, inverse)
+            candidates[pair] = (weight, rank, relation, inverse)
 
-    explicit = {(r.source, r.target) for r in rels if r.type == RelationType.INFLUENCES}
+    influence_rank = _RANK["INFLUENCES"]
     for rel in rels:
         rtype, source, target = rel.type, rel.source, rel.target
-        if rtype == RelationType.ASSIGNED_TO:
+        if rtype == assigned_to:
             if target == account.id and source in kept:
                 ig.assigned[source] = str(rel.props.get("role", "member"))
             continue
         if source not in kept or target not in kept:
             continue
-        if rtype == RelationType.INFLUENCES:
+        if rtype == influences:  # the bulk of a big account: offer() inlined
             ig.influences.append(rel)
-            offer(source, target, strength(rel), "INFLUENCES")
+            value = rel.props.get("strength")
+            weight = DEFAULT_STRENGTH if value is None else float(value)
+            pair = (source, target)
+            old = best(pair)
+            if old is None or weight > old[0] or (weight == old[0] and influence_rank < old[1]):
+                candidates[pair] = (weight, influence_rank, "INFLUENCES", False)
         elif rtype == RelationType.COVERS:
             ig.covers.append(rel)
-            offer(source, target, strength(rel), "COVERS")
+            offer((source, target), strength(rel), "COVERS")
         elif rtype == RelationType.KNOWS:
             ig.knows.append(rel)
             weight = strength(rel)
-            offer(source, target, weight, "KNOWS")
-            offer(target, source, weight, "KNOWS", inverse=True)
-        elif rtype == RelationType.MEMBER_OF:
+            offer((source, target), weight, "KNOWS")
+            offer((target, source), weight, "KNOWS", inverse=True)
+        elif rtype == member_of:
             ig.member_of.append(rel)
-            offer(source, target, member_of_weight(rel), "MEMBER_OF")
+            offer((source, target), member_of_weight(rel), "MEMBER_OF")
         elif rtype == RelationType.REPORTS_TO and kept[source].kind == NodeKind.PERSON:
             if (source, target) not in explicit:
-                offer(source, target, strength(rel) if "strength" in rel.props else REPORTS_UP_WEIGHT, "REPORTS_TO")
+                offer((source, target), strength(rel) if "strength" in rel.props else REPORTS_UP_WEIGHT, "REPORTS_TO")
             if (target, source) not in explicit:
-                offer(target, source, REPORTS_DOWN_WEIGHT, "REPORTS_TO", inverse=True)
+                offer((target, source), REPORTS_DOWN_WEIGHT, "REPORTS_TO", inverse=True)
     _add_edges(graph, candidates)
     for small in (ig.covers, ig.knows, ig.member_of):  # deterministic order where answers list them
         small.sort(key=lambda r: (r.type, r.source, r.target))
