@@ -81,7 +81,7 @@ def serve(host: str, port: int, no_auth: bool, store_url: str | None) -> None:
     click.echo(f"  Open {base}/ in your browser: the portfolio, account maps and team coverage.", err=True)
     if not no_auth:
         click.echo(
-            "  Sign in there with a token; create one with: graphsvc token create --member MEMBER_ID",
+            "  Sign in there with a token; create one with: graphsvc token create --member MEMBER_ID --role ROLE",
             err=True,
         )
     click.echo("", err=True)
@@ -94,7 +94,10 @@ def serve(host: str, port: int, no_auth: bool, store_url: str | None) -> None:
             err=True,
         )
     else:
-        click.echo("  API requests need 'Authorization: Bearer <token>' (graphsvc token create --member ID)", err=True)
+        click.echo(
+            "  API requests need 'Authorization: Bearer <token>' (graphsvc token create --member ID --role ROLE)",
+            err=True,
+        )
     uvicorn.run(
         create_app(url, auth=not no_auth),
         host=host,

@@ -7,7 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import click
 
+from graphsvc.access import Role
 from graphsvc.cli.base import cli, emit, json_option, opened_store, store_option
+
+ROLES = [r.value for r in Role]
+"""The token roles, in the order of docs/security.md; a token's role is chosen on purpose, never by default."""
 
 
 @cli.group("token")
@@ -19,15 +23,15 @@ def token() -> None:
 @click.option("--member", "member_id", required=True, help="The member the token belongs to.")
 @click.option(
     "--role",
-    type=click.Choice(["admin"]),
-    default="admin",
-    show_default=True,
-    help="What the token may do (more roles come with per-account access control).",
+    type=click.Choice(ROLES),
+    required=True,
+    help="What the token may do: admin everything; lead their team's accounts; kam their own accounts; "
+    "viewer read their own accounts (docs/security.md).",
 )
 @click.option("--expires-days", type=click.IntRange(1, 3650), help="Days until the token expires (default: never).")
 @store_option
 def token_create(member_id: str, role: str, expires_days: int | None, store_url: str | None) -> None:
-    """Create a token and print it once: it is stored only hashed."""
+    """Create a token for a member with a role and print it once: it is stored only hashed."""
     expires = datetime.now(UTC) + timedelta(days=expires_days) if expires_days else None
     with opened_store(store_url) as store:
         info, secret = store.create_token(member_id, role, expires=expires)
@@ -39,7 +43,7 @@ def token_create(member_id: str, role: str, expires_days: int | None, store_url:
 @json_option
 @store_option
 def token_list(as_json: bool, store_url: str | None) -> None:
-    """List tokens (never their secrets)."""
+    """List tokens with role, state, expiry and last use (never their secrets)."""
     with opened_store(store_url) as store:
         tokens = store.list_tokens()
     data = [
@@ -58,7 +62,13 @@ def token_list(as_json: bool, store_url: str | None) -> None:
     def lines() -> Iterator[str]:
         now = datetime.now(UTC).isoformat()
         for t in data:
-            state = "revoked" if t["revoked"] else "expired" if t["expires"] and t["expires"] <= now else "live"
+            state = (
+                f"revoked {t['revoked']}"
+                if t["revoked"]
+                else "expired"
+                if t["expires"] and t["expires"] <= now
+                else "live"
+            )
             yield (
                 f"{t['id']}  {t['member']}  {t['role']}  {state}  created {t['created']}"
                 f"  expires {t['expires'] or 'never'}  last used {t['last_used'] or 'never'}"

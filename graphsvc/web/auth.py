@@ -153,7 +153,7 @@ async def signin_submit(request: Request, store: GraphStore | None) -> Response:
         return _page(
             next_path,
             error="That token is unknown, expired or revoked. Ask an admin for a new one "
-            "(graphsvc token create --member YOUR_ID).",
+            "(graphsvc token create --member YOUR_ID --role ROLE).",
             status=401,
         )
     response = RedirectResponse(next_path, status_code=303)

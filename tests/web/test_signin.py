@@ -211,7 +211,7 @@ def test_sign_out_clears_the_cookie(pages_server: Server, browser: requests.Sess
 
 
 def test_a_revoked_tokens_cookie_leads_back_to_sign_in(pages_server: Server, browser: requests.Session) -> None:
-    created = cli(pages_server.store_url, "token", "create", "--member", "m_weber")
+    created = cli(pages_server.store_url, "token", "create", "--member", "m_weber", "--role", "kam")
     secret = created.stdout.strip()
     _sign_in(pages_server, browser, secret)
     assert _get(pages_server, browser, "/").status_code == 200
