@@ -1,6 +1,9 @@
-"""The Starlette application: ``/graphql``, ``/healthz`` and the browser pages (``graphsvc.web.routes``).
+"""The Starlette application: ``/graphql``, ``/export``, ``/healthz`` and the browser pages (``graphsvc.web.routes``).
 
-The store is opened in the app's lifespan and closed when it stops.
+The store is opened in the app's lifespan and closed when it stops. The app
+keeps one ``Analyst`` (its graph cache) and one ``Gate`` (the ``Scopes``); each
+GraphQL request, page and export works through the caller's guarded store and
+scoped analyst (``graphsvc.api.caller``), the health check through the store.
 """
 
 from __future__ import annotations
@@ -19,7 +22,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from graphsvc.analyst import Analyst
-from graphsvc.api.http import AuthMiddleware, BodyLimitMiddleware, GraphQLView, RequestLogMiddleware
+from graphsvc.api.caller import Gate
+from graphsvc.api.context import Principal
+from graphsvc.api.export import export_endpoint
+from graphsvc.api.http import EXPORT_PATH, AuthMiddleware, BodyLimitMiddleware, GraphQLView, RequestLogMiddleware
 from graphsvc.api.schema import make_schema
 from graphsvc.errors import GraphsvcError
 from graphsvc.store import GraphStore, open_store
@@ -52,14 +58,21 @@ def create_app(
     def get_store() -> GraphStore:
         return live["store"]
 
-    def get_analyst() -> Analyst:
-        return live["analyst"]
+    def get_gate() -> Gate:
+        return live["gate"]
+
+    def page_analyst(request: Request) -> Analyst:
+        """The page's analyst, over the caller's guarded store (called in the page's worker thread)."""
+        state = request.scope.get("state", {})
+        principal = state.get("principal") or Principal(None, "admin")
+        return get_gate().caller(principal, "page", state.get("request_id")).analyst
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         store = store_factory() if store_factory else open_store(store_url)
-        live["store"], live["analyst"] = store, Analyst(store)
-        app.state.store, app.state.analyst = store, live["analyst"]
+        analyst = Analyst(store)
+        live["store"], live["gate"] = store, Gate(store, analyst)
+        app.state.store, app.state.analyst = store, analyst
         log.info("serving store %s (authentication %s)", store.url, "on" if auth else "OFF")
         try:
             yield
@@ -74,12 +87,13 @@ def create_app(
             return JSONResponse({"status": "unavailable", "code": exc.code}, status_code=503)
         return JSONResponse({"status": "ok", **facts})
 
-    graphql = GraphQLView(make_schema(), get_store, get_analyst)
+    graphql = GraphQLView(make_schema(), get_gate)
     return Starlette(
         routes=[
             Route("/healthz", healthz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
-            *page_routes(get_analyst, auth=auth),
+            Route(EXPORT_PATH, export_endpoint(get_gate), methods=["GET"]),
+            *page_routes(page_analyst, get_store, auth=auth),
         ],
         exception_handlers=page_exception_handlers(),
         middleware=[

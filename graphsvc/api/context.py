@@ -1,4 +1,7 @@
-"""Per-request context: the caller, the store, the analyst and the request's DataLoaders.
+"""Per-request context: the caller, their scope, the store, the analyst and the request's DataLoaders.
+
+The store and the analyst are the caller's (``graphsvc.api.caller``): a guarded
+store and a scoped analyst, so every resolver sees only what the caller may.
 
 DataLoaders batch every look-up a query's resolvers make in one tick (nodes by
 id, relations by endpoint, records owned by accounts), so a nested query costs
@@ -19,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.dataloader import DataLoader
 
+from graphsvc.access import ADMIN_SCOPE, Scope
 from graphsvc.analysis import CoverageGap
 from graphsvc.analyst import Analyst
 from graphsvc.model import Node, NodeKind, Relation, RelationType
@@ -131,5 +135,7 @@ class Context:
     principal: Principal
     request_id: str
     loaders: Loaders
+    scope: Scope = ADMIN_SCOPE
+    """What the caller may see and change (``viewer``); the store and analyst already enforce it."""
     operation: dict[str, Any] = field(default_factory=dict)
     """Filled by the error extension: operation name, for the request log."""

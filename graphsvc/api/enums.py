@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import strawberry
 
+from graphsvc.access import Role
 from graphsvc.analysis import GapKind, Severity
+from graphsvc.audit import AuditOperation, AuditOutcome
 from graphsvc.model import (
     AccountStatus,
     Approach,
@@ -39,5 +41,8 @@ for enum_class, _doc in (
     (GapKind, "The kind of a coverage gap (docs/semantics.md, 'Coverage gaps')."),
     (Severity, "How urgent a gap is."),
     (ImportMode, "merge: add and replace records by id; replace: the document is the whole graph."),
+    (Role, "A token's role: what its member may see and change (docs/security.md)."),
+    (AuditOperation, "What was attempted: a store operation (READ: a refused read)."),
+    (AuditOutcome, "Whether the attempt was carried out or refused."),
 ):
     strawberry.enum(enum_class, description=_doc)

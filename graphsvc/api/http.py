@@ -10,8 +10,11 @@
   ``/static/*`` and the sign-in forms. Browser pages (GET, anything but
   ``/graphql``) also take the token from the ``graphsvc_token`` cookie set by
   sign-in, and a page request without a valid token is sent to
-  ``/signin?next=...`` (303). ``/graphql`` never takes the cookie, so no other
-  site can make a signed-in browser run a query or mutation (CSRF).
+  ``/signin?next=...`` (303); ``/export`` is sent there only when a browser
+  asks for HTML, a script gets 401. ``/graphql`` never takes the cookie, so no
+  other site can make a signed-in browser run a query or mutation (CSRF). The
+  token's member and role become the request's ``Principal``; what it may see
+  and do is decided below, by the guarded store (``graphsvc.api.caller``).
 * ``RequestLogMiddleware`` gives each request an id and logs one JSON line:
   id, method, path, operation, status, duration.
 """
@@ -33,14 +36,14 @@ from starlette.responses import JSONResponse, PlainTextResponse, RedirectRespons
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
-from graphsvc.analyst import Analyst
-from graphsvc.api.context import Context, Loaders, Principal
+from graphsvc.api.caller import Gate
+from graphsvc.api.context import Context, Loaders, Principal, call
 from graphsvc.errors import GraphsvcError
 from graphsvc.store import GraphStore
 from graphsvc.web.auth import COOKIE, signin_url
 from graphsvc.web.render import error_response
 
-__all__ = ["AuthMiddleware", "BodyLimitMiddleware", "GraphQLView", "RequestLogMiddleware"]
+__all__ = ["EXPORT_PATH", "AuthMiddleware", "BodyLimitMiddleware", "GraphQLView", "RequestLogMiddleware"]
 
 request_log = logging.getLogger("graphsvc.request")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -49,24 +52,26 @@ _OPERATION_WORD = re.compile(r"\b(query|mutation|subscription)\b|^\s*\{|\}\s*\{"
 
 
 class GraphQLView(GraphQL[Context, None]):
-    """The ``/graphql`` endpoint over one store and analyst."""
+    """The ``/graphql`` endpoint: each request works through the caller's guarded store and scoped analyst."""
 
-    def __init__(self, schema: Any, get_store: Callable[[], GraphStore], get_analyst: Callable[[], Analyst]) -> None:
+    def __init__(self, schema: Any, get_gate: Callable[[], Gate]) -> None:
         super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=True)
-        self._store = get_store
-        self._analyst = get_analyst
+        self._gate = get_gate
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
         state = request.scope.setdefault("state", {})
         principal = state.get("principal") or Principal(None, "admin")
+        request_id = state.get("request_id", "-")
+        caller = await call(self._gate().caller, principal, "api", request_id)
         context = Context(
             request=request,
             response=response,
-            store=self._store(),
-            analyst=self._analyst(),
+            store=caller.store,
+            analyst=caller.analyst,
             principal=principal,
-            request_id=state.get("request_id", "-"),
-            loaders=Loaders(self._store(), self._analyst()),
+            request_id=request_id,
+            loaders=Loaders(caller.store, caller.analyst),
+            scope=caller.scope,
         )
         state["graphql"] = context.operation
         state["loaders"] = context.loaders
@@ -186,6 +191,8 @@ def _unauthenticated(message: str) -> Response:
     )
 
 
+EXPORT_PATH = "/export"
+"""The caller's visible graph as a download (``graphsvc.api.export``): a bearer token, or the pages' cookie."""
 _OPEN_PATHS = frozenset({"/healthz", "/signin", "/signout"})
 """Paths anyone may ask for: the health check and the sign-in forms (which check tokens themselves)."""
 
@@ -260,12 +267,14 @@ class AuthMiddleware:
             await self.app(scope, receive, send)
             return
         page = method in ("GET", "HEAD") and not _is_graphql(path)
+        # A page without a live token goes to sign-in; so does the download /export when a browser asks for it.
+        to_signin = page and (path != EXPORT_PATH or "text/html" in headers.get("accept", ""))
         scheme, _, secret = headers.get("authorization", "").partition(" ")
         secret, via = (secret.strip(), "bearer") if scheme.lower() == "bearer" else ("", "")
         if not secret and page:
             secret, via = _cookie_token(headers) or "", "cookie"
         if not secret:
-            if page:
+            if to_signin:
                 await _to_signin(scope, receive, send)
                 return
             await _unauthenticated("send Authorization: Bearer <token> (create one with `graphsvc token create`)")(
@@ -280,7 +289,7 @@ class AuthMiddleware:
             await _store_down(scope, receive, send, exc.code, page)
             return
         if token is None:
-            if via == "cookie":
+            if via == "cookie" and to_signin:
                 await _to_signin(scope, receive, send)
                 return
             await _unauthenticated("the token is unknown, expired or revoked")(scope, receive, send)
@@ -368,6 +377,7 @@ class RequestLogMiddleware:
                         "method": scope.get("method"),
                         "path": scope.get("path"),
                         "member": getattr(state.get("principal"), "member", None),
+                        "role": getattr(state.get("principal"), "role", None),
                         "token": getattr(state.get("principal"), "token", None),
                         "operation": graphql.get("name"),
                         "errors": graphql.get("errors") or None,

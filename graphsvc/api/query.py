@@ -1,4 +1,9 @@
-"""The root ``Query``: accounts, nodes, search and every analysis of docs/semantics.md."""
+"""The root ``Query``: accounts, nodes, search, every analysis of docs/semantics.md, the viewer and the audit log.
+
+No resolver checks a role: ``info.context.store`` and ``info.context.analyst``
+are the caller's guarded store and scoped analyst, which answer only with what
+the token may see (docs/security.md).
+"""
 
 from __future__ import annotations
 
@@ -30,6 +35,8 @@ from graphsvc.api.args import (
     TextArg,
     TopArg,
 )
+from graphsvc.api.auditlog import AuditEntryConnection, audit_log
+from graphsvc.api.caller import Viewer
 from graphsvc.api.context import Context, call
 from graphsvc.api.pagination import MAX_FIRST, Connection, after_id, first_within, page
 from graphsvc.api.results import (
@@ -102,6 +109,15 @@ def _top(top: int) -> int:
 
 @strawberry.type(description="Everything graphsvc answers. Dates are ISO days; `asOf` defaults to today.")
 class Query:
+    @strawberry.field(description="Who is asking: the token's member and role, and the accounts they may see.")
+    def viewer(self, info: GInfo) -> Viewer:
+        return Viewer(_scope=info.context.scope, _member=info.context.principal.member)
+
+    audit_log: AuditEntryConnection = strawberry.field(
+        resolver=audit_log,
+        description="The audit log, newest first: accepted writes and refused attempts (admins only).",
+    )
+
     @strawberry.field(description="One account by id (null when there is none).")
     async def account(self, info: GInfo, id: IdArg) -> Account | None:
         node = await info.context.loaders.node.load(str(id))

@@ -1,8 +1,9 @@
 """The portfolio overview page (``/``): every account the viewer may see, its coverage score and gaps.
 
 Each row links to the account's map; below the table, each team lead links to their
-team page. Which accounts a viewer sees is decided in one place, ``visible_accounts``
-(today: every account; issue 7 narrows it per role).
+team page. The analyst works through the caller's guarded store, so
+``visible_accounts`` lists only the accounts the token may see (docs/security.md),
+and every score and gap count is computed on what they may see.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ def visible_accounts(
 ) -> tuple[list[Node], str | None]:
     """One page of the accounts ``viewer`` may see, by id, and the cursor of the next page (None: last page).
 
-    The seam for per-role visibility (issue 7): today every viewer sees every account.
+    ``analyst.store`` is the caller's guarded store: it lists only the accounts their role lets them see
+    (``viewer`` names them in the page header; the listing itself needs nothing from it).
     """
     page = analyst.store.list_nodes(NodeKind.ACCOUNT, after=after, limit=PAGE_SIZE)
     return list(page.items), page.next_after
@@ -91,5 +93,7 @@ def portfolio_page(analyst: Analyst, viewer: Viewer | None, as_of: date, *, afte
         severities=[s.value for s in Severity],
         leads=team_leads(analyst) if after is None else [],
         first_page=after is None,
+        restricted=viewer is not None and viewer.role != "admin",
+        role=viewer.role if viewer else "admin",
         next_after=next_after,
     )

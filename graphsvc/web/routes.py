@@ -1,7 +1,9 @@
 """The browser pages' routes: portfolio, account map, team coverage, sign-in, static files, error pages.
 
 Every page is computed in a worker thread (the store and the analyses are
-synchronous) and sent with ``PAGE_HEADERS``. Mistakes in the address become
+synchronous) with the caller's analyst, which works through their guarded
+store (issue 7: a page shows only what the token may see), and sent with
+``PAGE_HEADERS``. Mistakes in the address become
 pages that say what is wrong: an unknown account or team lead is a 404 naming
 the id, a bad ``asOf``/``to``/``from`` a 400 naming the parameter, a store that
 cannot be reached a 503. ``/static/<name>`` serves a fixed set of files: those
@@ -26,6 +28,7 @@ from starlette.routing import BaseRoute, Route
 
 from graphsvc.analyst import Analyst
 from graphsvc.errors import Forbidden, GraphsvcError, InvalidInput, NotFound
+from graphsvc.store import GraphStore
 from graphsvc.web.auth import Viewer, signin_form, signin_submit, signout
 from graphsvc.web.mapview import map_page
 from graphsvc.web.portfolio import portfolio_page
@@ -91,15 +94,23 @@ def _viewer(request: Request, analyst: Analyst, auth: bool) -> Viewer:
     return Viewer(member, node.name if node else None, principal.role, signed_in)
 
 
+PageBuild = Callable[[Analyst, Viewer], str]
+
+
 async def _page(
-    request: Request, analyst: Analyst, auth: bool, build: Callable[[Viewer], str], status: int = 200
+    request: Request, page_analyst: Callable[[Request], Analyst], auth: bool, build: PageBuild, status: int = 200
 ) -> Response:
-    """Run ``build`` in a worker thread with the viewer set for ``base.html``; errors become error pages."""
+    """Run ``build`` in a worker thread with the caller's analyst and the viewer set for ``base.html``.
+
+    The analyst works through the caller's guarded store, so the page shows only what the token may see: an
+    account it may not see is the same 404 page as one that does not exist. Errors become error pages.
+    """
 
     def work() -> str:
+        analyst = page_analyst(request)
         viewer = _viewer(request, analyst, auth)
         VIEWER.set(viewer)
-        return build(viewer)
+        return build(analyst, viewer)
 
     try:
         body = await run_in_threadpool(work)
@@ -108,31 +119,40 @@ async def _page(
     return HTMLResponse(body, status_code=status, headers=PAGE_HEADERS)
 
 
-def page_routes(get_analyst: Callable[[], Analyst], *, auth: bool) -> list[BaseRoute]:
-    """The routes of every browser page, for ``create_app``."""
+def page_routes(
+    page_analyst: Callable[[Request], Analyst], get_store: Callable[[], GraphStore], *, auth: bool
+) -> list[BaseRoute]:
+    """The routes of every browser page, for ``create_app``.
+
+    ``page_analyst(request)`` gives the caller's analyst (over their guarded store; called in a worker thread);
+    ``get_store`` the real store, which only sign-in uses, to check a token.
+    """
     static = StaticFiles()
 
     async def home(request: Request) -> Response:
-        analyst, after = get_analyst(), _param(request, "after")
-        return await _page(request, analyst, auth, lambda v: portfolio_page(analyst, v, _as_of(request), after=after))
+        after = _param(request, "after")
+        return await _page(request, page_analyst, auth, lambda a, v: portfolio_page(a, v, _as_of(request), after=after))
 
     async def account_map(request: Request) -> Response:
-        analyst, account_id = get_analyst(), request.path_params["account_id"]
+        account_id = request.path_params["account_id"]
         to, source = _param(request, "to"), _param(request, "from")
-        # map_page raises NotFound for an unknown account and InvalidInput naming `to` or `from`: 404 and 400 pages.
+        # map_page raises NotFound for an unknown (or invisible) account and InvalidInput naming `to` or `from`.
         return await _page(
-            request, analyst, auth, lambda _: map_page(analyst, account_id, as_of=_as_of(request), to=to, source=source)
+            request,
+            page_analyst,
+            auth,
+            lambda a, _: map_page(a, account_id, as_of=_as_of(request), to=to, source=source),
         )
 
     async def team(request: Request) -> Response:
-        analyst, lead = get_analyst(), request.path_params["lead_id"]
-        return await _page(request, analyst, auth, lambda _: team_page(analyst, lead, _as_of(request)))
+        lead = request.path_params["lead_id"]
+        return await _page(request, page_analyst, auth, lambda a, _: team_page(a, lead, _as_of(request)))
 
     async def signin_get(request: Request) -> Response:
-        return await signin_form(request, get_analyst().store if auth else None)
+        return await signin_form(request, get_store() if auth else None)
 
     async def signin_post(request: Request) -> Response:
-        return await signin_submit(request, get_analyst().store if auth else None)
+        return await signin_submit(request, get_store() if auth else None)
 
     return [
         Route("/", home, methods=["GET"]),

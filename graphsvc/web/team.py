@@ -55,7 +55,9 @@ def team_view(analyst: Analyst, lead_id: str, as_of: date) -> TeamView:
 
     Accounts shown: those a team member is assigned to or covers a person, committee or
     site of (a covered influencer counts in overlaps and load, and shows in the heatmap of
-    those accounts where it is a key stakeholder). Cost: one account coverage per account.
+    those accounts where it is a key stakeholder). ``analyst`` is the caller's: accounts, covers and
+    stakeholders they may not see are left out, and the counts count only what they may see.
+    Cost: one account coverage per account.
     """
     store = analyst.store
     lead = store.nodes_by_id([lead_id]).get(lead_id)

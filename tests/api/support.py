@@ -48,9 +48,9 @@ def cli(store_url: str, *args: str, timeout: float = 120) -> subprocess.Complete
     )
 
 
-def create_token(store_url: str, member: str = "m_berger") -> str:
-    """A new admin token for ``member``, as ``graphsvc token create`` prints it."""
-    result = cli(store_url, "token", "create", "--member", member, "--role", "admin")
+def create_token(store_url: str, member: str = "m_berger", role: str = "admin") -> str:
+    """A new token for ``member`` with ``role`` (default: admin), as ``graphsvc token create`` prints it."""
+    result = cli(store_url, "token", "create", "--member", member, "--role", role)
     assert result.returncode == 0, result.stderr
     secret = result.stdout.strip()
     assert secret, result.stderr

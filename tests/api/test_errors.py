@@ -114,7 +114,8 @@ def test_a_revoked_token_is_refused_at_once_while_other_tokens_keep_working(serv
     listed = cli(server.store_url, "token", "list", "--json")
     assert listed.returncode == 0, listed.stderr
     assert secret not in listed.stdout, "token list must never show a secret"
-    [mine] = [t for t in json.loads(listed.stdout) if t["member"] == "m_hoffmann" and t["revoked"] is None]
+    [mine] = [t for t in json.loads(listed.stdout) if t["id"] == secret.split("_")[1]]
+    assert (mine["member"], mine["revoked"]) == ("m_hoffmann", None)
     revoked = cli(server.store_url, "token", "revoke", mine["id"])
     assert revoked.returncode == 0, revoked.stderr
 
