@@ -38,13 +38,14 @@ from strawberry.asgi import GraphQL
 
 from graphsvc.api.caller import Gate
 from graphsvc.api.context import Context, Loaders, Principal, call
-from graphsvc.errors import GraphsvcError
+from graphsvc.errors import GraphsvcError, StoreUnavailable
 from graphsvc.store import GraphStore
 from graphsvc.web.auth import COOKIE, signin_url
 from graphsvc.web.render import error_response
 
 __all__ = ["EXPORT_PATH", "AuthMiddleware", "BodyLimitMiddleware", "GraphQLView", "RequestLogMiddleware"]
 
+log = logging.getLogger("graphsvc.api")
 request_log = logging.getLogger("graphsvc.request")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -113,9 +114,12 @@ class GraphQLView(GraphQL[Context, None]):
             return PlainTextResponse(
                 "mutations are not allowed over GET; send them with POST", status_code=405, headers={"Allow": "POST"}
             )
-        response = await super().run(
-            request, context if context is not None else UNSET, root_value if root_value is not None else UNSET
-        )
+        try:
+            response = await super().run(
+                request, context if context is not None else UNSET, root_value if root_value is not None else UNSET
+            )
+        except GraphsvcError as exc:  # only get_context raises ours (the caller's scope); execution answers them
+            return _context_failed(exc)
         accept = request.headers.get("accept", "") if isinstance(request, Request) else ""
         if isinstance(response, Response) and response.media_type == "application/json" and GRAPHQL_RESPONSE in accept:
             body = json.loads(bytes(response.body))
@@ -125,6 +129,16 @@ class GraphQLView(GraphQL[Context, None]):
             status = 400 if not_executed else response.status_code
             return Response(response.body, status_code=status, media_type=GRAPHQL_RESPONSE)
         return response
+
+
+def _context_failed(exc: GraphsvcError) -> Response:
+    """The answer when the caller's scope could not be worked out: the store is down (503), or the token is unusable."""
+    if isinstance(exc, StoreUnavailable):
+        log.warning("store unavailable while scoping a request: %s", exc)
+        message, status, code = "the store is unavailable right now; try again shortly", 503, exc.code
+    else:
+        message, status, code = f"this token cannot be used: {exc}", 403, "FORBIDDEN"
+    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status)
 
 
 async def _malformed_post(request: Request) -> str | None:

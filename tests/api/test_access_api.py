@@ -285,3 +285,17 @@ def test_the_audit_log_is_for_admins_only(writable: Server) -> None:
         "query($after: String) { auditLog(first: 1, after: $after) { edges { node { seq } } } }", {"after": after}
     )
     assert second["auditLog"]["edges"][0]["node"]["seq"] < log["edges"][0]["node"]["seq"]
+
+
+def test_a_token_with_a_role_graphsvc_does_not_know_is_refused_not_a_crash(server: Server) -> None:
+    store = open_store(server.store_url, create=False)
+    try:
+        _, secret = store.create_token("m_weber", "superuser")  # e.g. written by another tool: the store keeps it
+    finally:
+        store.close()
+    response = server.post(VIEWER_Q, token=secret)
+    assert response.status_code == 403
+    [error] = response.json()["errors"]
+    assert code(error) == "FORBIDDEN"
+    assert "superuser" in error["message"]
+    assert _export(server, secret).status_code == 400
