@@ -12,6 +12,7 @@ from typing import Any
 from starlette.requests import Request
 
 from graphsvc.analyst import Analyst
+from graphsvc.api.caller import Gate
 from graphsvc.api.context import Context, Loaders, Principal
 from graphsvc.api.schema import make_schema
 from graphsvc.demo import demo_document
@@ -105,3 +106,60 @@ def test_the_request_log_shows_the_same_few_store_calls_for_a_nested_query_over_
     [line] = server.log_record("n-plus-one-http")
     assert line["operation"] == "Nested"
     assert 0 < line["store_calls"] <= MAX_STORE_CALLS
+
+
+class _CountingStore:
+    """A real store that counts the calls made to it (by the guard, the scopes and the analyst)."""
+
+    def __init__(self, inner: GraphStore) -> None:
+        self._inner = inner
+        self.calls = 0
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._inner, name)
+        if not callable(value):
+            return value
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.calls += 1
+            return value(*args, **kwargs)
+
+        return counted
+
+
+def _run_as(store: GraphStore, doc: dict[str, Any], principal: Principal) -> tuple[dict[str, Any], int]:
+    """Merge ``doc``, then execute ``NESTED`` through the caller's guarded store as the /graphql view does; the
+    data and the calls that reached the real store."""
+    store.import_document(doc)
+    counting = _CountingStore(store)
+    real: GraphStore = counting  # type: ignore[assignment]
+    caller = Gate(real, Analyst(real)).caller(principal, "api", "n-plus-one-guarded")
+    context = Context(
+        request=Request({"type": "http", "method": "POST", "path": "/graphql", "headers": []}),
+        response=None,
+        store=caller.store,
+        analyst=caller.analyst,
+        principal=principal,
+        request_id="n-plus-one-guarded",
+        loaders=Loaders(caller.store, caller.analyst),
+        scope=caller.scope,
+    )
+    result = asyncio.run(make_schema().execute(NESTED, context_value=context))
+    assert not result.errors, result.errors
+    assert result.data is not None
+    return result.data, counting.calls
+
+
+def test_a_lead_s_nested_query_through_the_guard_costs_the_same_few_store_calls_ten_times_as_big(
+    store: GraphStore,
+) -> None:
+    demo = demo_document()
+    lead = Principal("m_lenz", "lead", "t")  # the top of the demo's reporting lines: the demo's accounts, no copy's
+    small, small_calls = _run_as(store, demo, lead)
+    big, big_calls = _run_as(store, _copies(demo, 10), lead)
+
+    assert [e["node"]["id"] for e in big["accounts"]["edges"]] == [e["node"]["id"] for e in small["accounts"]["edges"]]
+    assert len(small["accounts"]["edges"]) == 4
+    assert _people(big) == _people(small) == len(demo["people"])
+    assert small_calls <= 3 * MAX_STORE_CALLS, small_calls
+    assert big_calls <= small_calls + 2, f"{small_calls} store calls for the demo, {big_calls} for ten times the demo"
