@@ -46,7 +46,7 @@ from graphsvc.errors import InvalidInput, NotFound
 from graphsvc.interchange import paused_gc
 from graphsvc.model import AccountStatus, Node, NodeKind, Relation, RelationType
 from graphsvc.model.schema import with_article
-from graphsvc.store import GraphStore
+from graphsvc.store import AccountRecords, GraphStore
 
 __all__ = ["Analyst"]
 
@@ -127,20 +127,21 @@ class Analyst:
         """The account's influence graph as the caller may see it, rebuilt only when its revision moved."""
         if self._visible is not None and account_id not in self._visible:
             raise NotFound(f"no account has the id '{account_id}'")
-        full = self._full_graph(account_id)
+        full, records = self._full_graph(account_id)
         hidden = self._hidden(full)
-        return full if not hidden else self._filtered_graph(full, hidden)
+        return full if not hidden else self._filtered_graph(full, hidden, records)
 
-    def _full_graph(self, account_id: str) -> InfluenceGraph:
+    def _full_graph(self, account_id: str) -> tuple[InfluenceGraph, AccountRecords | None]:
+        """The whole graph, from the cache or built (then with the records it was built from)."""
         revision = self._source.account_revision(account_id)
         cached = self._shared.get(account_id, revision)
         if cached is not None:
-            return cached
+            return cached, None
         with paused_gc():  # tens of thousands of small records, no cycles among them
             records = self._source.account_records(account_id)
             ig = build_influence_graph(records.account, records.nodes, records.relations, records.revision)
         self._shared.put(account_id, ig)
-        return ig
+        return ig, records
 
     def _hidden(self, full: InfluenceGraph) -> frozenset[str]:
         """The accounts whose nodes are in ``full`` but that the caller cannot see."""
@@ -152,8 +153,13 @@ class Analyst:
             full.structure["accounts"] = accounts
         return accounts - self._visible
 
-    def _filtered_graph(self, full: InfluenceGraph, hidden: frozenset[str]) -> InfluenceGraph:
-        """``full`` without every node of the ``hidden`` accounts and each relation at one (cached)."""
+    def _filtered_graph(
+        self, full: InfluenceGraph, hidden: frozenset[str], records: AccountRecords | None
+    ) -> InfluenceGraph:
+        """``full`` without every node of the ``hidden`` accounts and each relation at one (cached).
+
+        Built from ``records`` when ``full`` was just built from them, else from a fresh read of the real store.
+        """
         key = (full.account_id, hidden)
         cached = self._shared.get(key, full.revision)
         if cached is not None:
@@ -166,7 +172,8 @@ class Analyst:
             return node.account is None or node.account in visible
 
         with paused_gc():
-            records = self._source.account_records(full.account_id)
+            if records is None:
+                records = self._source.account_records(full.account_id)
             nodes = [n for n in records.nodes if seen(n)]
             kept = {n.id for n in nodes} | {full.account_id}
             relations = [r for r in records.relations if r.source in kept and r.target in kept]

@@ -20,8 +20,14 @@ __all__ = ["influencer_accounts", "visible_ids", "visible_nodes", "visible_relat
 _LINKS = (RelationType.INFLUENCES, RelationType.MEMBER_OF)
 
 
-def influencer_accounts(store: GraphStore, ids: Collection[str]) -> dict[str, set[str]]:
-    """The accounts each influencer of ``ids`` is linked to (through its persons and committees): three reads."""
+def influencer_accounts(
+    store: GraphStore, ids: Collection[str], known: Mapping[str, Node] | None = None
+) -> dict[str, set[str]]:
+    """The accounts each influencer of ``ids`` is linked to (through its persons and committees).
+
+    Three batched reads at most: the relations at them either way, and the nodes at their other ends that
+    ``known`` (nodes already read) does not hold.
+    """
     out: dict[str, set[str]] = {i: set() for i in ids}
     if not out:
         return out
@@ -31,7 +37,10 @@ def influencer_accounts(store: GraphStore, ids: Collection[str]) -> dict[str, se
             if rel.type in _LINKS:
                 mine, other = (rel.source, rel.target) if side == "source" else (rel.target, rel.source)
                 links.append((mine, other))
-    ends = store.nodes_by_id({other for _, other in links})
+    ends = dict(known or {})
+    wanted = {other for _, other in links if other not in ends}
+    if wanted:
+        ends.update(store.nodes_by_id(wanted))
     for mine, other in links:
         node = ends.get(other)
         if node is not None and node.kind in (NodeKind.PERSON, NodeKind.COMMITTEE) and node.account is not None:
@@ -49,7 +58,7 @@ def visible_nodes(store: GraphStore, scope: Scope, nodes: Iterable[Node]) -> lis
     if scope.visible is None:
         return nodes
     influencers = [n.id for n in nodes if n.kind == NodeKind.INFLUENCER]
-    linked = influencer_accounts(store, influencers) if influencers else {}
+    linked = influencer_accounts(store, influencers, {n.id: n for n in nodes}) if influencers else {}
     out = []
     for node in nodes:
         if node.kind == NodeKind.ACCOUNT:
