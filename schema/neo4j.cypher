@@ -1,7 +1,7 @@
 // Constraints and indexes of the Neo4j store, applied in order, each on its own, when graphsvc opens
 // a store whose recorded schema version is older than SCHEMA_VERSION below (and by `graphsvc migrate`).
 // Every statement is IF NOT EXISTS: applying them again changes nothing.
-// SCHEMA_VERSION: 1
+// SCHEMA_VERSION: 2
 
 // Ids are unique across every kind (a graphsvc id names one record), and per label.
 CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE;
@@ -21,3 +21,9 @@ CREATE CONSTRAINT graphsvc_meta_key IF NOT EXISTS FOR (m:GraphsvcMeta) REQUIRE m
 CREATE CONSTRAINT graphsvc_revision_account IF NOT EXISTS FOR (r:GraphsvcRevision) REQUIRE r.account IS UNIQUE;
 CREATE CONSTRAINT graphsvc_token_id IF NOT EXISTS FOR (t:GraphsvcToken) REQUIRE t.id IS UNIQUE;
 CREATE CONSTRAINT graphsvc_token_hash IF NOT EXISTS FOR (t:GraphsvcToken) REQUIRE t.hash IS UNIQUE;
+
+// The audit log (docs/audit.md): AuditEntry nodes, kept apart from the graph (no Entity label, no relationships),
+// numbered by the sequence in GraphsvcMeta {key: 'audit'}.
+CREATE CONSTRAINT audit_entry_seq IF NOT EXISTS FOR (e:AuditEntry) REQUIRE e.seq IS UNIQUE;
+CREATE INDEX audit_entry_at IF NOT EXISTS FOR (e:AuditEntry) ON (e.at);
+CREATE INDEX audit_entry_member IF NOT EXISTS FOR (e:AuditEntry) ON (e.member);

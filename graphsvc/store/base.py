@@ -14,6 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import IO, Any, Generic, Protocol, TypeVar
 
+from graphsvc.audit import Actor, AuditEntry, AuditQuery
 from graphsvc.model import Node, NodeKind, Relation, RelationKey, RelationType
 
 __all__ = ["AccountRecords", "GraphStore", "ImportMode", "Page", "Progress", "TokenInfo", "WriteResult", "secret_hash"]
@@ -110,9 +111,12 @@ class GraphStore(Protocol):
         account: str | None = None,
         where: Mapping[str, Any] | None = None,
         name_contains: str | None = None,
+        within: Collection[str] | None = None,
         after: str | None = None,
         limit: int = 100,
-    ) -> Page[Node]: ...
+    ) -> Page[Node]:
+        """Nodes by id; ``within``: only those a caller who sees exactly these accounts sees (see ``count_nodes``)."""
+        ...
 
     def count_nodes(
         self,
@@ -121,7 +125,17 @@ class GraphStore(Protocol):
         account: str | None = None,
         where: Mapping[str, Any] | None = None,
         name_contains: str | None = None,
-    ) -> int: ...
+        within: Collection[str] | None = None,
+    ) -> int:
+        """How many nodes ``list_nodes`` would list over all its pages.
+
+        ``within`` (account ids) keeps accounts in it; sites, people and
+        committees whose account is in it; every member; and influencers
+        that have no ``INFLUENCES`` or ``MEMBER_OF`` relation (either way)
+        with a person or committee, or have one with a person or committee of
+        an account in it. ``None``: no such filter.
+        """
+        ...
 
     def get_relation(self, rtype: RelationType | str, source: str, target: str) -> Relation: ...
 
@@ -166,7 +180,9 @@ class GraphStore(Protocol):
         ...
 
     # tokens (API authentication)
-    def create_token(self, member_id: str, role: str, *, expires: datetime | None = None) -> tuple[TokenInfo, str]:
+    def create_token(
+        self, member_id: str, role: str, *, expires: datetime | None = None, actor: Actor | None = None
+    ) -> tuple[TokenInfo, str]:
         """A new token for a member; returns its record and the secret, which is stored only hashed."""
         ...
 
@@ -176,16 +192,28 @@ class GraphStore(Protocol):
 
     def list_tokens(self) -> list[TokenInfo]: ...
 
-    def revoke_token(self, token_id: str) -> TokenInfo: ...
+    def revoke_token(self, token_id: str, *, actor: Actor | None = None) -> TokenInfo: ...
+
+    # audit log (docs/audit.md). Every accepted write records one entry in its own transaction, as ``actor``
+    # (None: the local operator, ``Actor.cli()``), including writes that changed nothing.
+    def append_audit(self, entry: AuditEntry) -> AuditEntry:
+        """Record an entry that goes with no write (a refused attempt); return it with ``seq`` and ``at`` set."""
+        ...
+
+    def audit_log(
+        self, query: AuditQuery | None = None, *, after: int | None = None, limit: int = 100, descending: bool = False
+    ) -> Page[AuditEntry]:
+        """Entries matching ``query`` by ``seq`` (oldest first unless ``descending``); ``after`` is a ``seq``."""
+        ...
 
     # writes
-    def create_node(self, kind: NodeKind | str, record: Mapping[str, Any]) -> Node: ...
+    def create_node(self, kind: NodeKind | str, record: Mapping[str, Any], *, actor: Actor | None = None) -> Node: ...
 
-    def update_node(self, node_id: str, changes: Mapping[str, Any]) -> Node:
+    def update_node(self, node_id: str, changes: Mapping[str, Any], *, actor: Actor | None = None) -> Node:
         """Set the given properties; a ``None`` value removes an optional one."""
         ...
 
-    def delete_node(self, node_id: str, *, cascade: bool = False) -> WriteResult:
+    def delete_node(self, node_id: str, *, cascade: bool = False, actor: Actor | None = None) -> WriteResult:
         """Delete a node and every relation at it.
 
         An account that still owns sites, people or committees, or a site
@@ -194,16 +222,29 @@ class GraphStore(Protocol):
         """
         ...
 
-    def create_relation(self, record: Mapping[str, Any]) -> Relation: ...
+    def create_relation(self, record: Mapping[str, Any], *, actor: Actor | None = None) -> Relation: ...
 
     def update_relation(
-        self, rtype: RelationType | str, source: str, target: str, changes: Mapping[str, Any]
+        self,
+        rtype: RelationType | str,
+        source: str,
+        target: str,
+        changes: Mapping[str, Any],
+        *,
+        actor: Actor | None = None,
     ) -> Relation: ...
 
-    def delete_relation(self, rtype: RelationType | str, source: str, target: str) -> WriteResult: ...
+    def delete_relation(
+        self, rtype: RelationType | str, source: str, target: str, *, actor: Actor | None = None
+    ) -> WriteResult: ...
 
     def import_document(
-        self, raw: Any, mode: ImportMode = ImportMode.MERGE, progress: Progress | None = None
+        self,
+        raw: Any,
+        mode: ImportMode = ImportMode.MERGE,
+        progress: Progress | None = None,
+        *,
+        actor: Actor | None = None,
     ) -> WriteResult:
         """Validate a decoded graphsvc/1 document against the store and write it, all or nothing."""
         ...

@@ -1,2 +1,5 @@
-MATCH (m:GraphsvcMeta {key: 'store'})
-SET m.revision = 0
+// Tests only: zero the revision and the audit sequence.
+MATCH (m:GraphsvcMeta)
+WHERE m.key IN ['store', 'audit']
+SET m.revision = CASE m.key WHEN 'store' THEN 0 ELSE m.revision END,
+    m.seq = CASE m.key WHEN 'audit' THEN 0 ELSE m.seq END

@@ -265,10 +265,10 @@ def test_the_constraints_and_indexes_of_the_schema_file_exist_once_a_store_is_op
     neo_store: GraphStore, cypher: Rows
 ) -> None:
     constraints, indexes = _schema_state(cypher)
-    assert len(_schema_names("CONSTRAINT")) == 11
+    assert len(_schema_names("CONSTRAINT")) == 12
     assert _schema_names("CONSTRAINT") <= {c["name"] for c in constraints}
     assert {c["type"] for c in constraints if c["name"] in _schema_names("CONSTRAINT")} == {"UNIQUENESS"}
-    assert _schema_names("INDEX") == {"entity_account", "person_site"}
+    assert _schema_names("INDEX") == {"entity_account", "person_site", "audit_entry_at", "audit_entry_member"}
     assert _schema_names("INDEX") <= {i["name"] for i in indexes}
     assert {i["state"] for i in indexes} == {"ONLINE"}
     by_name = {c["name"]: c for c in constraints}

@@ -5,7 +5,9 @@ Selected by a store URL ``neo4j://[user:password@]host:7687[/database]``
 ``GRAPHSVC_STORE`` is unset. The data is a plain Neo4j graph: labels
 ``Account``, ``Site``, ``Person``, ``Committee``, ``Influencer``, ``Member``
 (each also ``Entity``), relationship types as in DESIGN.md. Bookkeeping lives
-in ``GraphsvcMeta``, ``GraphsvcRevision`` and ``GraphsvcToken`` nodes.
+in ``GraphsvcMeta``, ``GraphsvcRevision`` and ``GraphsvcToken`` nodes; the
+audit log in ``AuditEntry`` nodes (no ``Entity`` label, no relationships;
+docs/audit.md).
 Constraints and indexes: schema/neo4j.cypher; statements: queries/cypher/.
 """
 

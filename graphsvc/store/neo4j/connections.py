@@ -250,17 +250,18 @@ class Connections:
         with self._errors(), self._session(neo4j.READ_ACCESS) as session:
             return session.execute_read(lambda tx: self._in_tx(tx, work))
 
-    def _write(self, work: Callable[[], T]) -> T:
+    def _write(self, work: Callable[[], T], *, lock: bool = True) -> T:
         """Run ``work`` in one write transaction, all or nothing, holding the store's write lock.
 
         The driver retries the whole function on transient errors, so
-        ``work`` must have no effect outside the transaction.
+        ``work`` must have no effect outside the transaction. ``lock=False``
+        (an audit entry of its own) skips the store's write lock.
         """
         if self._tx() is not None:
             raise RuntimeError("nested write transaction")  # pragma: no cover - a programming error
 
         def locked() -> T:
-            if not self._run("lock"):
+            if lock and not self._run("lock"):
                 self._run("meta_init")  # the bookkeeping node was deleted behind our back: recreate it
                 self._run("lock")
             return work()

@@ -6,26 +6,32 @@ import contextlib
 import secrets
 from datetime import UTC, datetime
 
+from graphsvc.audit import Actor, AuditOperation
 from graphsvc.errors import GraphsvcError, InvalidInput, NotFound
 from graphsvc.model import NodeKind
 from graphsvc.model.schema import with_article
 from graphsvc.store.base import TokenInfo, secret_hash
+from graphsvc.store.entries import token_entry
+from graphsvc.store.neo4j.audit import Audit
 from graphsvc.store.neo4j.convert import to_token
 from graphsvc.store.neo4j.reads import Reads
 
 
-class Tokens(Reads):
-    """Create, find, list and revoke tokens."""
+class Tokens(Audit, Reads):
+    """Create, find, list and revoke tokens; creating and revoking one is recorded in the audit log."""
 
-    def create_token(self, member_id: str, role: str, *, expires: datetime | None = None) -> tuple[TokenInfo, str]:
+    def create_token(
+        self, member_id: str, role: str, *, expires: datetime | None = None, actor: Actor | None = None
+    ) -> tuple[TokenInfo, str]:
         member = self.get_node(member_id)
         if member.kind != NodeKind.MEMBER:
             raise InvalidInput(f"'{member_id}' is {with_article(member.kind)}; tokens belong to members of our team")
         token_id = secrets.token_hex(6)
         secret = f"gsv_{token_id}_{secrets.token_urlsafe(32)}"
         now = datetime.now(UTC)
-        self._write(
-            lambda: self._run(
+
+        def work() -> None:
+            self._run(
                 "token_create",
                 id=token_id,
                 hash=secret_hash(secret),
@@ -34,7 +40,9 @@ class Tokens(Reads):
                 created=now.isoformat(),
                 expires=expires.isoformat() if expires else None,
             )
-        )
+            self._record(token_entry(AuditOperation.CREATE_TOKEN, actor, token_id, member_id, role, expires))
+
+        self._write(work)
         return TokenInfo(token_id, member_id, role, now, expires), secret
 
     def token_by_secret(self, secret: str) -> TokenInfo | None:
@@ -54,8 +62,25 @@ class Tokens(Reads):
     def list_tokens(self) -> list[TokenInfo]:
         return [to_token(r[0]) for r in self._run("token_list")]
 
-    def revoke_token(self, token_id: str) -> TokenInfo:
-        rows = self._write(lambda: self._run("token_revoke", id=token_id, now=datetime.now(UTC).isoformat()))
-        if not rows:
-            raise NotFound(f"no token has the id '{token_id}'")
-        return to_token(rows[0][0])
+    def revoke_token(self, token_id: str, *, actor: Actor | None = None) -> TokenInfo:
+        def work() -> TokenInfo:
+            rows = self._run("token_revoke", id=token_id, now=datetime.now(UTC).isoformat())
+            if not rows:
+                raise NotFound(f"no token has the id '{token_id}'")
+            token = to_token(rows[0]["token"])
+            assert token.revoked is not None
+            was = datetime.fromisoformat(rows[0]["was"]) if rows[0]["was"] else None
+            self._record(
+                token_entry(
+                    AuditOperation.REVOKE_TOKEN,
+                    actor,
+                    token.id,
+                    token.member,
+                    token.role,
+                    token.expires,
+                    revoked=(was, token.revoked),
+                )
+            )
+            return token
+
+        return self._write(work)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from graphsvc.audit import Actor, AuditOperation, accepted
 from graphsvc.errors import Conflict, InvalidInput, Problem
 from graphsvc.interchange import GraphDocument, check_document, paused_gc
 from graphsvc.model import (
@@ -28,6 +29,8 @@ from graphsvc.model import (
     parse_relation,
 )
 from graphsvc.store.base import ImportMode, Progress, WriteResult
+from graphsvc.store.entries import deleted_entry, imported_entry, updated_entry
+from graphsvc.store.neo4j.audit import Audit
 from graphsvc.store.neo4j.convert import KIND, node_row, relation_row, to_relation
 from graphsvc.store.neo4j.reads import Reads, relation_type
 
@@ -40,8 +43,8 @@ def _batches(rows: Sequence[Any], size: int = BATCH) -> Iterable[Sequence[Any]]:
         yield rows[i : i + size]
 
 
-class Writes(Reads):
-    """Everything that writes."""
+class Writes(Audit, Reads):
+    """Everything that writes; each write records its audit entry last in its own transaction."""
 
     def _touching(self, ids: Iterable[str]) -> set[str]:
         wanted = list(dict.fromkeys(ids))
@@ -85,7 +88,7 @@ class Writes(Reads):
             raise InvalidInput(problems)
         return rel
 
-    def create_node(self, kind: NodeKind | str, record: Mapping[str, Any]) -> Node:
+    def create_node(self, kind: NodeKind | str, record: Mapping[str, Any], *, actor: Actor | None = None) -> Node:
         try:
             node_kind = NodeKind(kind)
         except ValueError:
@@ -99,12 +102,16 @@ class Writes(Reads):
                 raise Conflict(f"the id '{node.id}' is already taken; choose another id or update that record")
             self._check([(f"{node_kind} '{node.id}'", node)], [])
             self._put_nodes([node])
-            self._bump(self._touching([node.id]))
+            touched = self._touching([node.id])
+            self._bump(touched)
+            self._record(
+                accepted(AuditOperation.CREATE_NODE, actor, accounts=touched, ids=[node.id], after=node.to_dict())
+            )
             return node
 
         return self._write(work)
 
-    def update_node(self, node_id: str, changes: Mapping[str, Any]) -> Node:
+    def update_node(self, node_id: str, changes: Mapping[str, Any], *, actor: Actor | None = None) -> Node:
         if "id" in changes and changes["id"] != node_id:
             raise InvalidInput(f"{node_id}: the id of a record cannot change; create a new record instead")
         changes = {k: v for k, v in changes.items() if k != "id"}
@@ -115,16 +122,21 @@ class Writes(Reads):
             record = apply_changes({"id": node_id, **old.props}, changes, NODE_FIELDS[old.kind], where)
             node = self._parse_node(old.kind, record, where)
             if node == old:
+                self._record(
+                    updated_entry(AuditOperation.UPDATE_NODE, actor, self._touching([node_id]), node_id, old, old)
+                )
                 return old
             self._check([(where, node)], [])
             before = self._touching([node_id])
             self._put_nodes([node])
-            self._bump(before | self._touching([node_id]))
+            touched = before | self._touching([node_id])
+            self._bump(touched)
+            self._record(updated_entry(AuditOperation.UPDATE_NODE, actor, touched, node_id, old, node))
             return node
 
         return self._write(work)
 
-    def delete_node(self, node_id: str, *, cascade: bool = False) -> WriteResult:
+    def delete_node(self, node_id: str, *, cascade: bool = False, actor: Actor | None = None) -> WriteResult:
         def work() -> WriteResult:
             node = self.get_node(node_id)
             doomed = [node_id]
@@ -150,6 +162,7 @@ class Writes(Reads):
             rels = int(self._run("delete_relations_at", ids=doomed)[0][0])
             self._run("delete_nodes", ids=doomed)
             revision = self._bump(touched)
+            self._record(deleted_entry(actor, node, doomed, rels, [p.id for p in people], touched))
             moved = len(people) if node.kind == NodeKind.SITE else 0
             return WriteResult(
                 updated=moved, deleted=len(doomed) + rels, accounts=tuple(sorted(touched)), revision=revision
@@ -157,7 +170,7 @@ class Writes(Reads):
 
         return self._write(work)
 
-    def create_relation(self, record: Mapping[str, Any]) -> Relation:
+    def create_relation(self, record: Mapping[str, Any], *, actor: Actor | None = None) -> Relation:
         rel = self._parse_relation(record)
 
         def work() -> Relation:
@@ -165,13 +178,25 @@ class Writes(Reads):
                 raise Conflict(f"a {rel.label()} relation exists already; update it instead")
             self._check([], [(rel.label(), rel)])
             self._put_relations([rel])
-            self._bump(self._touching([rel.source, rel.target]))
+            touched = self._touching([rel.source, rel.target])
+            self._bump(touched)
+            self._record(
+                accepted(
+                    AuditOperation.CREATE_RELATION, actor, accounts=touched, ids=[rel.label()], after=rel.to_dict()
+                )
+            )
             return rel
 
         return self._write(work)
 
     def update_relation(
-        self, rtype: RelationType | str, source: str, target: str, changes: Mapping[str, Any]
+        self,
+        rtype: RelationType | str,
+        source: str,
+        target: str,
+        changes: Mapping[str, Any],
+        *,
+        actor: Actor | None = None,
     ) -> Relation:
         rt = relation_type(rtype)
         for name in ("type", "from", "to"):
@@ -182,28 +207,41 @@ class Writes(Reads):
             old = self.get_relation(rt, source, target)
             record = apply_changes(old.to_dict(), changes, RELATION_FIELDS[rt], old.label())
             rel = self._parse_relation(record)
-            if rel == old:
-                return old
-            self._put_relations([rel])
-            self._bump(self._touching([source, target]))
-            return rel
+            touched = self._touching([source, target])
+            if rel != old:
+                self._put_relations([rel])
+                self._bump(touched)
+            self._record(updated_entry(AuditOperation.UPDATE_RELATION, actor, touched, old.label(), old, rel))
+            return old if rel == old else rel
 
         return self._write(work)
 
-    def delete_relation(self, rtype: RelationType | str, source: str, target: str) -> WriteResult:
+    def delete_relation(
+        self, rtype: RelationType | str, source: str, target: str, *, actor: Actor | None = None
+    ) -> WriteResult:
         rt = relation_type(rtype)
 
         def work() -> WriteResult:
-            self.get_relation(rt, source, target)
+            old = self.get_relation(rt, source, target)
             touched = self._touching([source, target])
             self._run("delete_relations", keys=[[str(rt), source, target]])
             revision = self._bump(touched)
+            self._record(
+                accepted(
+                    AuditOperation.DELETE_RELATION, actor, accounts=touched, ids=[old.label()], before=old.to_dict()
+                )
+            )
             return WriteResult(deleted=1, accounts=tuple(sorted(touched)), revision=revision)
 
         return self._write(work)
 
     def import_document(
-        self, raw: Any, mode: ImportMode = ImportMode.MERGE, progress: Progress | None = None
+        self,
+        raw: Any,
+        mode: ImportMode = ImportMode.MERGE,
+        progress: Progress | None = None,
+        *,
+        actor: Actor | None = None,
     ) -> WriteResult:
         """All or nothing in one transaction, written in UNWIND batches of ``BATCH`` rows.
 
@@ -221,8 +259,11 @@ class Writes(Reads):
             # A replace, or a first import, is checked on its own; a merge against what is stored.
             doc = check_document(raw, EMPTY_GRAPH if empty or mode == ImportMode.REPLACE else self)
             if empty:
-                return self._load_empty(doc, progress)
-            return self._apply(doc, progress, replace=mode == ImportMode.REPLACE)
+                result = self._load_empty(doc, progress)
+            else:
+                result = self._apply(doc, progress, replace=mode == ImportMode.REPLACE)
+            self._record(imported_entry(actor, mode, result))
+            return result
 
         with paused_gc():
             return self._write(work)

@@ -2,7 +2,8 @@
 
 Layout: ``nodes(id, kind, account, name, props)`` and
 ``relations(type, source, target, props)`` with the properties as canonical
-JSON; ``revisions(account, revision)``; ``meta``. Writes take the write lock
+JSON; ``revisions(account, revision)``; ``meta``; ``tokens``; the audit log in
+``audit`` and ``audit_accounts`` (docs/audit.md). Writes take the write lock
 first (``BEGIN IMMEDIATE``) and validate inside the transaction, so two
 processes writing the same file can never both pass a check the other breaks.
 Every SQL statement of graphsvc lives in this package.

@@ -17,7 +17,7 @@ from graphsvc.model import (
 )
 from graphsvc.store.base import TokenInfo
 
-SCHEMA_VERSION = 2  # 2: API tokens; every statement of SCHEMA is IF NOT EXISTS, so older stores upgrade in place
+SCHEMA_VERSION = 3  # 2: API tokens; 3: the audit log. SCHEMA is all IF NOT EXISTS: older stores upgrade in place
 CHUNK = 5000
 T = TypeVar("T")
 
@@ -45,6 +45,16 @@ CREATE TABLE IF NOT EXISTS revisions (account TEXT PRIMARY KEY, revision INTEGER
 CREATE TABLE IF NOT EXISTS tokens (
     id TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, member TEXT NOT NULL, role TEXT NOT NULL,
     created TEXT NOT NULL, expires TEXT, revoked TEXT, last_used TEXT
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS audit (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, operation TEXT NOT NULL, outcome TEXT NOT NULL,
+    member TEXT, role TEXT NOT NULL, token TEXT, via TEXT NOT NULL, request_id TEXT, os_user TEXT,
+    accounts TEXT NOT NULL, ids TEXT NOT NULL, before TEXT, after TEXT, detail TEXT
+);
+CREATE INDEX IF NOT EXISTS audit_member ON audit (member, seq);
+CREATE INDEX IF NOT EXISTS audit_at ON audit (at);
+CREATE TABLE IF NOT EXISTS audit_accounts (
+    account TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (account, seq)
 ) WITHOUT ROWID;
 INSERT OR IGNORE INTO meta (key, value) VALUES ('revision', '0')
 """.format(**SECONDARY_INDEXES)

@@ -6,20 +6,25 @@ import secrets
 import sqlite3
 from datetime import UTC, datetime
 
+from graphsvc.audit import Actor, AuditOperation
 from graphsvc.errors import InvalidInput, NotFound
 from graphsvc.model import (
     NodeKind,
 )
 from graphsvc.model.schema import with_article
 from graphsvc.store.base import TokenInfo, secret_hash
+from graphsvc.store.entries import token_entry
+from graphsvc.store.sqlite.audit import Audit
 from graphsvc.store.sqlite.reads import Reads
 from graphsvc.store.sqlite.sql import TOKEN_COLUMNS, row_token
 
 
-class Tokens(Reads):
-    """Create, find, list and revoke tokens."""
+class Tokens(Audit, Reads):
+    """Create, find, list and revoke tokens; creating and revoking one is recorded in the audit log."""
 
-    def create_token(self, member_id: str, role: str, *, expires: datetime | None = None) -> tuple[TokenInfo, str]:
+    def create_token(
+        self, member_id: str, role: str, *, expires: datetime | None = None, actor: Actor | None = None
+    ) -> tuple[TokenInfo, str]:
         member = self.get_node(member_id)
         if member.kind != NodeKind.MEMBER:
             raise InvalidInput(f"'{member_id}' is {with_article(member.kind)}; tokens belong to members of our team")
@@ -38,6 +43,7 @@ class Tokens(Reads):
                     expires.isoformat() if expires else None,
                 ),
             )
+            self._record(conn, token_entry(AuditOperation.CREATE_TOKEN, actor, token_id, member_id, role, expires))
         return TokenInfo(token_id, member_id, role, now, expires), secret
 
     def token_by_secret(self, secret: str) -> TokenInfo | None:
@@ -72,12 +78,26 @@ class Tokens(Reads):
         with self._read() as conn:
             return [row_token(r) for r in conn.execute(TOKEN_COLUMNS + " ORDER BY created, id")]
 
-    def revoke_token(self, token_id: str) -> TokenInfo:
+    def revoke_token(self, token_id: str, *, actor: Actor | None = None) -> TokenInfo:
         with self._write() as conn:
             row = conn.execute(TOKEN_COLUMNS + " WHERE id = ?", (token_id,)).fetchone()
             if row is None:
                 raise NotFound(f"no token has the id '{token_id}'")
-            if row[5] is None:
+            was = row_token(row)
+            if was.revoked is None:
                 conn.execute("UPDATE tokens SET revoked = ? WHERE id = ?", (datetime.now(UTC).isoformat(), token_id))
-            row = conn.execute(TOKEN_COLUMNS + " WHERE id = ?", (token_id,)).fetchone()
-        return row_token(row)
+            token = row_token(conn.execute(TOKEN_COLUMNS + " WHERE id = ?", (token_id,)).fetchone())
+            assert token.revoked is not None
+            self._record(
+                conn,
+                token_entry(
+                    AuditOperation.REVOKE_TOKEN,
+                    actor,
+                    token.id,
+                    token.member,
+                    token.role,
+                    token.expires,
+                    revoked=(was.revoked, token.revoked),
+                ),
+            )
+        return token

@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from graphsvc.audit import Actor, AuditOperation, accepted
 from graphsvc.errors import Conflict, InvalidInput, Problem
 from graphsvc.interchange import GraphDocument, check_document, paused_gc
 from graphsvc.model import (
@@ -23,12 +24,14 @@ from graphsvc.model import (
     parse_relation,
 )
 from graphsvc.store.base import ImportMode, Progress, WriteResult
+from graphsvc.store.entries import deleted_entry, imported_entry, updated_entry
+from graphsvc.store.sqlite.audit import Audit
 from graphsvc.store.sqlite.reads import Reads
 from graphsvc.store.sqlite.sql import SECONDARY_INDEXES, TOUCHING, canonical, chunks, relation_type, row_relation
 
 
-class Writes(Reads):
-    """Everything that writes."""
+class Writes(Audit, Reads):
+    """Everything that writes; each write records its audit entry in its own transaction."""
 
     def _touching(self, conn: sqlite3.Connection, ids: Iterable[str]) -> set[str]:
         self._fill_ids(conn, ids)
@@ -64,7 +67,7 @@ class Writes(Reads):
             ((str(r.type), r.source, r.target, canonical(r.props)) for r in relations),
         )
 
-    def create_node(self, kind: NodeKind | str, record: Mapping[str, Any]) -> Node:
+    def create_node(self, kind: NodeKind | str, record: Mapping[str, Any], *, actor: Actor | None = None) -> Node:
         try:
             node_kind = NodeKind(kind)
         except ValueError:
@@ -77,7 +80,12 @@ class Writes(Reads):
                 raise Conflict(f"the id '{node.id}' is already taken; choose another id or update that record")
             self._check([(f"{node_kind} '{node.id}'", node)], [])
             self._put_nodes(conn, [node])
-            self._bump(conn, self._touching(conn, [node.id]))
+            touched = self._touching(conn, [node.id])
+            self._bump(conn, touched)
+            self._record(
+                conn,
+                accepted(AuditOperation.CREATE_NODE, actor, accounts=touched, ids=[node.id], after=node.to_dict()),
+            )
         return node
 
     def _parse_node(self, kind: NodeKind, record: Mapping[str, Any], where: str) -> Node:
@@ -87,7 +95,7 @@ class Writes(Reads):
             raise InvalidInput(problems)
         return node
 
-    def update_node(self, node_id: str, changes: Mapping[str, Any]) -> Node:
+    def update_node(self, node_id: str, changes: Mapping[str, Any], *, actor: Actor | None = None) -> Node:
         if "id" in changes and changes["id"] != node_id:
             raise InvalidInput(f"{node_id}: the id of a record cannot change; create a new record instead")
         with self._write() as conn:
@@ -97,14 +105,18 @@ class Writes(Reads):
             record = apply_changes({"id": node_id, **old.props}, changes, NODE_FIELDS[old.kind], where)
             node = self._parse_node(old.kind, record, where)
             if node == old:
+                touched = self._touching(conn, [node_id])
+                self._record(conn, updated_entry(AuditOperation.UPDATE_NODE, actor, touched, node_id, old, old))
                 return old
             self._check([(where, node)], [])
             before = self._touching(conn, [node_id])
             self._put_nodes(conn, [node])
-            self._bump(conn, before | self._touching(conn, [node_id]))
+            touched = before | self._touching(conn, [node_id])
+            self._bump(conn, touched)
+            self._record(conn, updated_entry(AuditOperation.UPDATE_NODE, actor, touched, node_id, old, node))
         return node
 
-    def delete_node(self, node_id: str, *, cascade: bool = False) -> WriteResult:
+    def delete_node(self, node_id: str, *, cascade: bool = False, actor: Actor | None = None) -> WriteResult:
         with self._write() as conn:
             node = self.get_node(node_id)
             doomed = [node_id]
@@ -135,12 +147,13 @@ class Writes(Reads):
             ).rowcount
             conn.execute("DELETE FROM nodes WHERE id IN (SELECT id FROM temp._ids)")
             revision = self._bump(conn, touched)
+            self._record(conn, deleted_entry(actor, node, doomed, rels, [p.id for p in people], touched))
         moved = len(people) if node.kind == NodeKind.SITE else 0
         return WriteResult(
             updated=moved, deleted=len(doomed) + rels, accounts=tuple(sorted(touched)), revision=revision
         )
 
-    def create_relation(self, record: Mapping[str, Any]) -> Relation:
+    def create_relation(self, record: Mapping[str, Any], *, actor: Actor | None = None) -> Relation:
         rel = self._parse_relation(record)
         with self._write() as conn:
             if conn.execute(
@@ -150,7 +163,14 @@ class Writes(Reads):
                 raise Conflict(f"a {rel.label()} relation exists already; update it instead")
             self._check([], [(rel.label(), rel)])
             self._put_relations(conn, [rel])
-            self._bump(conn, self._touching(conn, [rel.source, rel.target]))
+            touched = self._touching(conn, [rel.source, rel.target])
+            self._bump(conn, touched)
+            self._record(
+                conn,
+                accepted(
+                    AuditOperation.CREATE_RELATION, actor, accounts=touched, ids=[rel.label()], after=rel.to_dict()
+                ),
+            )
         return rel
 
     def _parse_relation(self, record: Mapping[str, Any]) -> Relation:
@@ -161,7 +181,13 @@ class Writes(Reads):
         return rel
 
     def update_relation(
-        self, rtype: RelationType | str, source: str, target: str, changes: Mapping[str, Any]
+        self,
+        rtype: RelationType | str,
+        source: str,
+        target: str,
+        changes: Mapping[str, Any],
+        *,
+        actor: Actor | None = None,
     ) -> Relation:
         rt = relation_type(rtype)
         for name in ("type", "from", "to"):
@@ -171,25 +197,39 @@ class Writes(Reads):
             old = self.get_relation(rt, source, target)
             record = apply_changes(old.to_dict(), changes, RELATION_FIELDS[rt], old.label())
             rel = self._parse_relation(record)
-            if rel == old:
-                return old
-            self._put_relations(conn, [rel])
-            self._bump(conn, self._touching(conn, [source, target]))
-        return rel
+            touched = self._touching(conn, [source, target])
+            if rel != old:
+                self._put_relations(conn, [rel])
+                self._bump(conn, touched)
+            self._record(conn, updated_entry(AuditOperation.UPDATE_RELATION, actor, touched, old.label(), old, rel))
+        return old if rel == old else rel
 
-    def delete_relation(self, rtype: RelationType | str, source: str, target: str) -> WriteResult:
+    def delete_relation(
+        self, rtype: RelationType | str, source: str, target: str, *, actor: Actor | None = None
+    ) -> WriteResult:
         rt = relation_type(rtype)
         with self._write() as conn:
-            self.get_relation(rt, source, target)
+            old = self.get_relation(rt, source, target)
             touched = self._touching(conn, [source, target])
             conn.execute(
                 "DELETE FROM relations WHERE type = ? AND source = ? AND target = ?", (str(rt), source, target)
             )
             revision = self._bump(conn, touched)
+            self._record(
+                conn,
+                accepted(
+                    AuditOperation.DELETE_RELATION, actor, accounts=touched, ids=[old.label()], before=old.to_dict()
+                ),
+            )
         return WriteResult(deleted=1, accounts=tuple(sorted(touched)), revision=revision)
 
     def import_document(
-        self, raw: Any, mode: ImportMode = ImportMode.MERGE, progress: Progress | None = None
+        self,
+        raw: Any,
+        mode: ImportMode = ImportMode.MERGE,
+        progress: Progress | None = None,
+        *,
+        actor: Actor | None = None,
     ) -> WriteResult:
         try:
             mode = ImportMode(mode)
@@ -200,8 +240,11 @@ class Writes(Reads):
             # A replace, or a first import, is checked on its own; a merge against what is stored.
             doc = check_document(raw, EMPTY_GRAPH if empty or mode == ImportMode.REPLACE else self)
             if empty:
-                return self._load_empty(conn, doc, progress)
-            return self._apply(conn, doc, progress, replace=mode == ImportMode.REPLACE)
+                result = self._load_empty(conn, doc, progress)
+            else:
+                result = self._apply(conn, doc, progress, replace=mode == ImportMode.REPLACE)
+            self._record(conn, imported_entry(actor, mode, result))
+            return result
 
     def _load_empty(self, conn: sqlite3.Connection, doc: GraphDocument, progress: Progress | None) -> WriteResult:
         """A first import: no diff to make, secondary indexes built once after the rows are in.
