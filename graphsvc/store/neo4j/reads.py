@@ -85,12 +85,16 @@ class Reads(Connections):
         account: str | None = None,
         where: Mapping[str, Any] | None = None,
         name_contains: str | None = None,
+        within: Collection[str] | None = None,
         after: str | None = None,
         limit: int = 100,
     ) -> Page[Node]:
         params = self._node_filter(kind, account, where, name_contains)
-        name = "list_nodes" if account is None else "list_account_nodes"
-        rows = self._run(name, after=after, limit=limit + 1, **params)
+        if within is not None:
+            rows = self._run("list_nodes_within", within=_ids(within), after=after, limit=limit + 1, **params)
+        else:
+            name = "list_nodes" if account is None else "list_account_nodes"
+            rows = self._run(name, after=after, limit=limit + 1, **params)
         items = [to_node(r[0], r[1]) for r in rows[:limit]]
         return Page(items, items[-1].id if len(rows) > limit else None)
 
@@ -101,8 +105,11 @@ class Reads(Connections):
         account: str | None = None,
         where: Mapping[str, Any] | None = None,
         name_contains: str | None = None,
+        within: Collection[str] | None = None,
     ) -> int:
         params = self._node_filter(kind, account, where, name_contains)
+        if within is not None:
+            return int(self._run("count_nodes_within", within=_ids(within), **params)[0][0])
         name = "count_nodes" if account is None else "count_account_nodes"
         return int(self._run(name, **params)[0][0])
 

@@ -63,10 +63,12 @@ class Reads(Connections):
         account: str | None,
         where: Mapping[str, Any] | None,
         name_contains: str | None,
+        *,
+        by_kind: bool = True,
     ) -> tuple[str, list[Any]]:
         clauses: list[str] = []
         params: list[Any] = []
-        if kind is not None:
+        if kind is not None and by_kind:
             clauses.append("kind = ?")
             params.append(str(NodeKind(kind)))
         if account is not None:
@@ -97,17 +99,23 @@ class Reads(Connections):
         account: str | None = None,
         where: Mapping[str, Any] | None = None,
         name_contains: str | None = None,
+        within: Collection[str] | None = None,
         after: str | None = None,
         limit: int = 100,
     ) -> Page[Node]:
-        sql, params = self._node_filter(kind, account, where, name_contains)
+        sql, params = self._node_filter(kind, account, where, name_contains, by_kind=within is None)
         if after is not None:
             sql += " AND id > ?"
             params.append(after)
         with self._read() as conn:
-            rows = conn.execute(
-                f"SELECT kind, id, props FROM nodes WHERE {sql} ORDER BY id LIMIT ?", [*params, limit + 1]
-            ).fetchall()
+            if within is None:
+                rows = conn.execute(
+                    f"SELECT kind, id, props FROM nodes WHERE {sql} ORDER BY id LIMIT ?", [*params, limit + 1]
+                ).fetchall()
+            else:
+                self._fill_ids(conn, within)
+                arms, arm_params = _within_arms(kind, sql, params, "n.kind, n.id, n.props")
+                rows = conn.execute(f"{arms} ORDER BY id LIMIT ?", [*arm_params, limit + 1]).fetchall()
         items = [row_node(r) for r in rows[:limit]]
         return Page(items, items[-1].id if len(rows) > limit else None)
 
@@ -118,10 +126,15 @@ class Reads(Connections):
         account: str | None = None,
         where: Mapping[str, Any] | None = None,
         name_contains: str | None = None,
+        within: Collection[str] | None = None,
     ) -> int:
-        sql, params = self._node_filter(kind, account, where, name_contains)
+        sql, params = self._node_filter(kind, account, where, name_contains, by_kind=within is None)
         with self._read() as conn:
-            return int(conn.execute(f"SELECT count(*) FROM nodes WHERE {sql}", params).fetchone()[0])
+            if within is None:
+                return int(conn.execute(f"SELECT count(*) FROM nodes WHERE {sql}", params).fetchone()[0])
+            self._fill_ids(conn, within)
+            arms, arm_params = _within_arms(kind, sql, params, "n.id")
+            return int(conn.execute(f"SELECT count(*) FROM ({arms})", arm_params).fetchone()[0])
 
     def get_relation(self, rtype: RelationType | str, source: str, target: str) -> Relation:
         rt = relation_type(rtype)
@@ -239,3 +252,45 @@ class Reads(Connections):
     def export_to(self, fp: IO[str]) -> int:
         with self._read() as conn:
             return write_document(fp, self._iter_nodes(conn), self._iter_relations(conn))
+
+
+# The visibility filter ``within`` (account ids in temp._ids; see GraphStore.count_nodes) as one SELECT per
+# kind, joined by UNION ALL: the kinds are disjoint, so the arms never repeat a node. Each arm reads its own
+# index (accounts by id, owned nodes by nodes_account, members and influencers by nodes_kind), and ORDER BY id
+# over the compound merges the arms, so a page stops after its first limit + 1 rows. An influencer is checked
+# along its own INFLUENCES / MEMBER_OF relations (CROSS JOIN keeps SQLite from driving the probe from every
+# node of the visible accounts instead). The model allows these two types only out of an influencer (into a
+# person or committee), so "either direction" needs no probe of the relations into it.
+_LINK_TYPES = "r.source = n.id AND r.type IN ('INFLUENCES', 'MEMBER_OF')"
+_OWNED = "n.account IN (SELECT id FROM temp._ids) AND n.kind IN ('site', 'person', 'committee')"
+_SEEN_LINK = (
+    f"EXISTS (SELECT 1 FROM relations r WHERE {_LINK_TYPES} AND +r.target IN "
+    "(SELECT t.id FROM nodes t WHERE t.account IN (SELECT id FROM temp._ids) AND t.kind IN ('person', 'committee')))"
+)
+_ANY_LINK = (
+    f"EXISTS (SELECT 1 FROM relations r CROSS JOIN nodes t ON t.id = r.target WHERE {_LINK_TYPES} "
+    "AND t.kind IN ('person', 'committee'))"
+)
+_WITHIN_ARMS: dict[NodeKind, str] = {
+    NodeKind.ACCOUNT: "n.kind = 'account' AND n.id IN (SELECT id FROM temp._ids)",
+    NodeKind.SITE: "n.account IN (SELECT id FROM temp._ids) AND n.kind = 'site'",
+    NodeKind.PERSON: "n.account IN (SELECT id FROM temp._ids) AND n.kind = 'person'",
+    NodeKind.COMMITTEE: "n.account IN (SELECT id FROM temp._ids) AND n.kind = 'committee'",
+    NodeKind.MEMBER: "n.kind = 'member'",
+    NodeKind.INFLUENCER: (f"n.kind = 'influencer' AND ({_SEEN_LINK} OR NOT {_ANY_LINK})"),
+}
+
+
+def _within_arms(kind: NodeKind | None, sql: str, params: list[Any], columns: str) -> tuple[str, list[Any]]:
+    """The compound SELECT of ``columns`` of the nodes matching ``sql`` that ``within`` lets through.
+
+    ``sql`` leaves the kind out: each arm names its own, and a second equality on ``kind`` would lead SQLite
+    to read every node of the kind instead of the visible accounts' ones.
+    """
+    if kind is not None:
+        conditions = [_WITHIN_ARMS[NodeKind(kind)]]
+    else:
+        conditions = [_WITHIN_ARMS[NodeKind.ACCOUNT], _OWNED, _WITHIN_ARMS[NodeKind.MEMBER]]
+        conditions.append(_WITHIN_ARMS[NodeKind.INFLUENCER])
+    arms = " UNION ALL ".join(f"SELECT {columns} FROM nodes n WHERE {c} AND {sql}" for c in conditions)
+    return arms, params * len(conditions)

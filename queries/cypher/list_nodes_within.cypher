@@ -1,0 +1,31 @@
+// A page, in id order, of the nodes that a caller who may see exactly the accounts $within sees
+// (GraphStore.count_nodes): those accounts; their sites, people and committees; every member; and every
+// influencer with no INFLUENCES / MEMBER_OF relation with a person or committee, or with one with a person or
+// committee of those accounts. Kept in step with count_nodes_within.cypher. One branch per kind, each on its
+// own index (Account(id), Entity(account) with a seek per id of $within, Member and Influencer labels);
+// $label (null: every kind) skips the branches of other kinds before they read anything. Every other
+// filter is optional (null: no filter), as in list_nodes.cypher.
+CALL () {
+  MATCH (n:Account) WHERE ($label IS NULL OR $label = 'Account') AND n.id IN $within RETURN n
+  UNION ALL
+  MATCH (n:Entity) USING INDEX n:Entity(account)
+  WHERE ($label IS NULL OR $label IN ['Site', 'Person', 'Committee']) AND n.account IN $within
+  RETURN n
+  UNION ALL
+  MATCH (n:Member) WHERE $label IS NULL OR $label = 'Member' RETURN n
+  UNION ALL
+  MATCH (n:Influencer)
+  WHERE ($label IS NULL OR $label = 'Influencer')
+    AND (EXISTS { (n)-[:INFLUENCES|MEMBER_OF]-(t) WHERE (t:Person OR t:Committee) AND t.account IN $within }
+      OR NOT EXISTS { (n)-[:INFLUENCES|MEMBER_OF]-(t) WHERE t:Person OR t:Committee })
+  RETURN n
+}
+WITH n
+WHERE ($after IS NULL OR n.id > $after)
+  AND ($label IS NULL OR $label IN labels(n))
+  AND ($account IS NULL OR n.account = $account)
+  AND ($fold IS NULL OR n._fold CONTAINS $fold)
+  AND all(f IN $where WHERE CASE WHEN f.list THEN f.value IN n[f.name] ELSE n[f.name] = f.value END)
+RETURN labels(n) AS labels, properties(n) AS props
+ORDER BY n.id
+LIMIT $limit
