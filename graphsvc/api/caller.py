@@ -42,6 +42,11 @@ class Gate:
         self.analyst = analyst
         self.scopes = Scopes(store)
 
+    @staticmethod
+    def reads_store(principal: Principal) -> bool:
+        """Whether ``caller`` may read the store for this principal (every role but admin: its scope is fixed)."""
+        return principal.role != Role.ADMIN
+
     def caller(self, principal: Principal, via: str, request_id: str | None) -> Caller:
         """The request's view (store reads when the scope is not cached: call it in a worker thread)."""
         scope = self.scopes.get(principal.member, principal.role)
