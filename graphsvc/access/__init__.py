@@ -4,8 +4,18 @@
 scope, actor)`` is the store as that caller may use it. See docs/security.md.
 """
 
-from graphsvc.access.guard import GuardedStore
+from graphsvc.access.guard import GuardedStore, write_target
 from graphsvc.access.roles import WRITE_RULES, Role, rules_table
 from graphsvc.access.scope import ADMIN_SCOPE, Scope, Scopes, scope_for
 
-__all__ = ["ADMIN_SCOPE", "WRITE_RULES", "GuardedStore", "Role", "Scope", "Scopes", "rules_table", "scope_for"]
+__all__ = [
+    "ADMIN_SCOPE",
+    "WRITE_RULES",
+    "GuardedStore",
+    "Role",
+    "Scope",
+    "Scopes",
+    "rules_table",
+    "scope_for",
+    "write_target",
+]

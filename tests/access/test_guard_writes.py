@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from graphsvc.access import GuardedStore
+from graphsvc.access import GuardedStore, write_target
 from graphsvc.audit import AuditOperation, AuditOutcome, AuditQuery
 from graphsvc.errors import Conflict, Forbidden, GraphsvcError, InvalidInput, NotFound
 from graphsvc.store import GraphStore, ImportMode
@@ -230,3 +230,15 @@ def test_accepted_write_is_recorded_as_the_caller(guard: Guard, access_store: Gr
         "api",
     )
     assert entry.ids == ("p_a_buy",)
+
+
+def test_reading_the_target_of_a_write_refuses_and_logs_an_invisible_one(
+    guard: Guard, access_store: GraphStore
+) -> None:
+    kam = guard("kam")
+    assert write_target(kam, "p_a_buy", AuditOperation.UPDATE_NODE).name == "Ben Buyer"
+    with pytest.raises(NotFound, match=r"^no node has the id 'acc_c'$"):
+        write_target(kam, "acc_c", AuditOperation.UPDATE_NODE)
+    entry = access_store.audit_log(descending=True, limit=1).items[0]
+    assert (entry.operation, entry.outcome, entry.ids) == (AuditOperation.UPDATE_NODE, AuditOutcome.REFUSED, ("acc_c",))
+    assert write_target(access_store, "acc_c", AuditOperation.UPDATE_NODE).name == "Charlie Rail"
