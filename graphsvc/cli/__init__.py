@@ -11,11 +11,11 @@ import sys
 
 import click
 
-from graphsvc.cli import analyses, data, maps, serve, tokens
+from graphsvc.cli import analyses, audit, data, maps, serve, tokens
 from graphsvc.cli.base import cli
 from graphsvc.errors import GraphsvcError, InvalidInput
 
-__all__ = ["analyses", "cli", "data", "main", "maps", "serve", "tokens"]
+__all__ = ["analyses", "audit", "cli", "data", "main", "maps", "serve", "tokens"]
 
 
 def main(argv: list[str] | None = None) -> None:
