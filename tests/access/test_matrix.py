@@ -295,3 +295,27 @@ def test_relation_lists_by_hand(
     matrix: MatrixServer, name: str, node_id: str, field: str, expected: set[tuple[str, str]]
 ) -> None:
     assert set(_nested(matrix, name, [node_id])[node_id][field]) == expected
+
+
+AUDIT_LOG = "{ auditLog(first: 5) { edges { node { seq operation outcome memberId } } pageInfo { hasNextPage } } }"
+REFUSED_READS = """query($m: ID) { auditLog(memberId: $m, operation: READ, outcome: REFUSED, first: 100) {
+  edges { node { seq memberId role } } } }"""
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_audit_log_is_for_admins_only_and_a_refused_read_is_logged(matrix: MatrixServer, name: str) -> None:
+    caller = CALLERS[name]
+    before = matrix.data("AD", REFUSED_READS, {"m": caller.member})["auditLog"]["edges"]
+    body = matrix.as_caller(name, AUDIT_LOG)
+    after = matrix.data("AD", REFUSED_READS, {"m": caller.member})["auditLog"]["edges"]
+    if caller.role == "admin":
+        entries = [e["node"] for e in body["data"]["auditLog"]["edges"]]
+        assert entries, "loading the fixture is in the log"
+        assert [e["seq"] for e in entries] == sorted((e["seq"] for e in entries), reverse=True), "newest first"
+        assert after == before, "an admin's read is not a refusal"
+        return
+    assert body["data"] is None, body
+    assert [code(e) for e in body["errors"]] == ["FORBIDDEN"]
+    assert f"({caller.role})" in body["errors"][0]["message"]
+    new = [e["node"] for e in after if e not in before]
+    assert [(e["memberId"], e["role"]) for e in new] == [(caller.member, caller.role.upper())]

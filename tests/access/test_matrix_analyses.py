@@ -364,3 +364,40 @@ def test_the_oracles_see_what_the_tables_say(oracles: dict[str, Analyst]) -> Non
         held = {n.id for n in store.list_nodes(limit=1000).items}
         assert held == set(VISIBLE[name]), name
     assert set(CALLERS) == set(NAMES)
+
+
+KEY_OF_A = {
+    "AD": ["com_a", "inf_shared", "p_a_buy", "p_a_dec", "p_c_x"],
+    "L1": ["com_a", "inf_shared", "p_a_buy", "p_a_dec", "p_a_eng"],  # without p_c_x, p_a_eng makes the top five
+    "K1": ["com_a", "inf_shared", "p_a_buy", "p_a_dec", "p_a_eng"],
+    "V1": ["com_a", "inf_shared", "p_a_buy", "p_a_dec", "p_a_eng"],
+}
+FIGURES = """query($a: ID!, $day: Date) { account(id: $a) {
+  decisionNodes { id } keyStakeholders { id } coverageScore(asOf: $day)
+  gapCounts(asOf: $day) { high medium low total } coverageGaps(asOf: $day) { kind subject { id } } } }"""
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_account_figures_are_those_of_the_visible_graph(
+    matrix: MatrixServer, oracles: dict[str, Analyst], name: str
+) -> None:
+    oracle = oracles[name]
+    for account in ACCOUNTS:
+        body = matrix.as_caller(name, FIGURES, {"a": account, "day": DAY})
+        if account not in VISIBLE[name]:
+            assert body == {"data": {"account": None}}
+            continue
+        assert_names_nothing_hidden(name, body)
+        got = body["data"]["account"]
+        assert [n["id"] for n in got["decisionNodes"]] == oracle.decision_nodes(account)
+        key = [n["id"] for n in got["keyStakeholders"]]
+        assert key == oracle.key_stakeholders(account)
+        if account == "acc_a":
+            assert key == KEY_OF_A[name]
+        assert _close(got["coverageScore"], oracle.coverage_score(account, AS_OF).score)
+        gaps = oracle.gaps(account, AS_OF)
+        assert [(g["kind"], g["subject"]["id"]) for g in got["coverageGaps"]] == [
+            (g.kind.value, g.subject) for g in gaps
+        ]
+        counts = {s: sum(1 for g in gaps if g.severity.value == s.upper()) for s in ("high", "medium", "low")}
+        assert got["gapCounts"] == counts | {"total": len(gaps)}

@@ -72,6 +72,17 @@ class Write:
         return f"mutation({declared}) {{ {self.field}({self.args}) {self.selection} }}"
 
     @property
+    def targets(self) -> list[str]:
+        """The ids the write names (the node, or a relation's ends) that its audit entry must name too."""
+        values = self.values
+        if "id" in values:
+            return [values["id"]]
+        if "from" in values:
+            return [values["from"], values["to"]]
+        record = values.get("input", {})
+        return [record[k] for k in ("id", "from", "to") if k in record]
+
+    @property
     def values(self) -> dict[str, Any]:
         return {name: value for name, (_, value) in self.variables.items()}
 
@@ -274,6 +285,10 @@ def test_write_is_accepted_or_refused_and_audited(matrix: MatrixServer, write: W
             assert [(e["operation"], e["memberId"], e["role"], e["via"]) for e in entries] == [
                 (write.operation, caller.member, caller.role.upper(), "api")
             ]
+            named = " ".join(entries[0]["ids"])
+            assert all(t in named for t in write.targets), (write.targets, entries[0]["ids"])
+            if write.expected is IN_A:
+                assert "acc_a" in entries[0]["accountIds"], entries[0]
             return
         assert body["data"] is None, body
         assert export_text(matrix.store) == before, "a refused write changed the store"
