@@ -61,7 +61,7 @@ class GuardedWrites(GuardedReads):
         return r == Reach.ALL or (r == Reach.SCOPED and scoped)
 
     def _node_refusal(self, old: Node | None, new: Node | None, linked: Mapping[str, set[str]]) -> str | None:
-        """Why the scope may not turn ``old`` into ``new`` (None: create; None: delete), or None when it may.
+        """Why the scope may not turn ``old`` into ``new`` (``old`` None: a create; ``new`` None: a delete), or None.
 
         Both records are visible (the caller checked). ``linked``: the accounts of influencers being changed.
         """
