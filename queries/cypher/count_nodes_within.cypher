@@ -1,10 +1,8 @@
 // How many nodes list_nodes_within.cypher lists over all its pages (the same branches and filters).
 CALL () {
-  MATCH (n:Account) WHERE ($label IS NULL OR $label = 'Account') AND n.id IN $within RETURN n
+  MATCH (n:Account) WHERE n.id IN $accounts RETURN n
   UNION ALL
-  MATCH (n:Entity) USING INDEX n:Entity(account)
-  WHERE ($label IS NULL OR $label IN ['Site', 'Person', 'Committee']) AND n.account IN $within
-  RETURN n
+  MATCH (n:Entity) USING INDEX n:Entity(account) WHERE n.account IN $owners RETURN n
   UNION ALL
   MATCH (n:Member) WHERE $label IS NULL OR $label = 'Member' RETURN n
   UNION ALL

@@ -26,6 +26,21 @@ def _ids(ids: Iterable[Any]) -> list[str]:
     return list(dict.fromkeys(i for i in ids if isinstance(i, str)))
 
 
+_OWNED = (NodeKind.SITE, NodeKind.PERSON, NodeKind.COMMITTEE)
+
+
+def _within_params(kind: NodeKind | None, account: str | None, within: Collection[str]) -> dict[str, list[str]]:
+    """``within`` for list/count_nodes_within.cypher, with the accounts each index seek starts from narrowed
+    to what ``kind`` and ``account`` can match (an empty list makes its branch read nothing)."""
+    ids = _ids(within)
+    owners = [a for a in ids if account is None or a == account]
+    return {
+        "within": ids,
+        "accounts": ids if kind in (None, NodeKind.ACCOUNT) and account is None else [],
+        "owners": owners if kind is None or NodeKind(kind) in _OWNED else [],
+    }
+
+
 class Reads(Connections):
     """Everything that reads."""
 
@@ -91,7 +106,8 @@ class Reads(Connections):
     ) -> Page[Node]:
         params = self._node_filter(kind, account, where, name_contains)
         if within is not None:
-            rows = self._run("list_nodes_within", within=_ids(within), after=after, limit=limit + 1, **params)
+            scope = _within_params(kind, account, within)
+            rows = self._run("list_nodes_within", after=after, limit=limit + 1, **scope, **params)
         else:
             name = "list_nodes" if account is None else "list_account_nodes"
             rows = self._run(name, after=after, limit=limit + 1, **params)
@@ -109,7 +125,7 @@ class Reads(Connections):
     ) -> int:
         params = self._node_filter(kind, account, where, name_contains)
         if within is not None:
-            return int(self._run("count_nodes_within", within=_ids(within), **params)[0][0])
+            return int(self._run("count_nodes_within", **_within_params(kind, account, within), **params)[0][0])
         name = "count_nodes" if account is None else "count_account_nodes"
         return int(self._run(name, **params)[0][0])
 
