@@ -26,6 +26,7 @@ __all__ = [
     "AuditOutcome",
     "AuditQuery",
     "accepted",
+    "actor_fields",
     "audit_time",
     "check_page",
     "decode_value",
@@ -205,3 +206,16 @@ def check_page(after: int | None, limit: int) -> None:
         raise InvalidInput(f"the audit log's page size must be a whole number of at least 1, not {limit!r}")
     if after is not None and (isinstance(after, bool) or not isinstance(after, int)):
         raise InvalidInput(f"'after' in the audit log is an entry's seq (a whole number), not {after!r}")
+
+
+def actor_fields(actor: Actor) -> dict[str, str | None]:
+    """The actor as stored: plain text (a role given as an enum stores its value)."""
+    raw = {
+        "member": actor.member,
+        "role": actor.role,
+        "token": actor.token,
+        "via": actor.via,
+        "request_id": actor.request_id,
+        "user": actor.user,
+    }
+    return {k: None if v is None else str(v) for k, v in raw.items()}

@@ -12,6 +12,7 @@ import copy
 import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -443,6 +444,17 @@ def test_hostile_text_is_stored_and_returned_verbatim(loaded: GraphStore) -> Non
     assert refused.ids == (HOSTILE,)
     assert json.loads(json.dumps(refused.to_dict(), ensure_ascii=False))["detail"] == HOSTILE
     assert loaded.count_nodes() == 10  # nothing was dropped or injected
+
+
+def test_a_role_given_as_an_enum_is_stored_as_its_plain_value(loaded: GraphStore) -> None:
+    class Role(StrEnum):
+        KAM = "kam"
+
+    loaded.update_node("p_ceo", {"title": "Chief"}, actor=Actor(member="m_kam", role=Role.KAM, via="api"))
+    stored = last(loaded)
+    assert type(stored.actor.role) is str
+    assert stored.to_dict()["role"] == "kam"
+    assert entries(loaded, AuditQuery(member="m_kam")) == [stored]
 
 
 # -- store specifics -------------------------------------------------------------------------------------------------

@@ -14,24 +14,18 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from graphsvc.audit import AuditEntry, AuditQuery, audit_time, check_page, encode_value, stored_entry
+from graphsvc.audit import AuditEntry, AuditQuery, actor_fields, audit_time, check_page, encode_value, stored_entry
 from graphsvc.store.base import Page
 from graphsvc.store.neo4j.connections import Connections
 
 
 def entry_props(entry: AuditEntry, at: datetime) -> dict[str, Any]:
     """The properties of an ``AuditEntry`` node (absent values left out: Neo4j keeps no nulls)."""
-    actor = entry.actor
     props: dict[str, Any] = {
         "at": audit_time(at),
         "operation": str(entry.operation),
         "outcome": str(entry.outcome),
-        "member": actor.member,
-        "role": actor.role,
-        "token": actor.token,
-        "via": actor.via,
-        "request_id": actor.request_id,
-        "user": actor.user,
+        **actor_fields(entry.actor),
         "accounts": list(entry.accounts),
         "ids": list(entry.ids),
         "before": encode_value(entry.before),

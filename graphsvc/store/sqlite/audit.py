@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from graphsvc.audit import AuditEntry, AuditQuery, audit_time, check_page, encode_value, stored_entry
+from graphsvc.audit import AuditEntry, AuditQuery, actor_fields, audit_time, check_page, encode_value, stored_entry
 from graphsvc.store.base import Page
 from graphsvc.store.sqlite.connections import Connections
 
@@ -39,19 +39,19 @@ class Audit(Connections):
     def _record(self, conn: sqlite3.Connection, entry: AuditEntry) -> AuditEntry:
         """Insert ``entry`` in the open write transaction; return it with ``seq`` and ``at`` set."""
         at = datetime.now(UTC)
-        actor = entry.actor
+        actor = actor_fields(entry.actor)
         cursor = conn.execute(
             f"INSERT INTO audit ({_COLUMNS}) VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 audit_time(at),
                 str(entry.operation),
                 str(entry.outcome),
-                actor.member,
-                actor.role,
-                actor.token,
-                actor.via,
-                actor.request_id,
-                actor.user,
+                actor["member"],
+                actor["role"],
+                actor["token"],
+                actor["via"],
+                actor["request_id"],
+                actor["user"],
                 json.dumps(list(entry.accounts), ensure_ascii=False),
                 json.dumps(list(entry.ids), ensure_ascii=False),
                 encode_value(entry.before),
