@@ -17,9 +17,11 @@ import requests
 
 from tests.access.matrix_fixture import (
     AS_OF,
+    IMG,
     MATRIX_DOC,
     MISSING_ACCOUNT,
     MISSING_NODE,
+    SCRIPT,
     VISIBLE_ACCOUNTS,
     MatrixServer,
     all_ids,
@@ -71,7 +73,10 @@ def get(matrix: MatrixServer, session: requests.Session, path: str) -> requests.
 
 
 def assert_page_names_nothing_hidden(name: str, html: str) -> None:
-    """No hidden id and no hidden name (its plain start) appears in the page, data island included."""
+    """No hidden id and no hidden name (its plain start) appears in the page, data island included; the
+    fixture's hostile names and notes appear only escaped."""
+    for text in (SCRIPT, IMG):
+        assert text not in html, f"{text!r} reached the page unescaped"
     hidden = all_ids(MATRIX_DOC) - VISIBLE[name]
     shown = set(re.findall(r"[a-z]+_[a-z0-9_]+", html))
     assert not shown & hidden, f"{name} is shown {shown & hidden}"
@@ -146,6 +151,8 @@ def test_team_page_counts_only_visible_covers(
         li.attrs["data-member"]: int(li.attrs["data-load"]) for li in page.find("section", id="load").find_all("li")
     }
     assert load == TEAM_LOAD[(name, lead)]
+    if lead == "m_l1":
+        assert "Vera Viewer" in page.find("section", id="load").text, "the hostile name is shown, as text"
     heatmaps = {t.attrs["data-account"] for t in page.find_all("table", class_="heatmap")}
     assert heatmaps <= set(ACCOUNTS) & VISIBLE[name]
     assert_page_names_nothing_hidden(name, response.text)
