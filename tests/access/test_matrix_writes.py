@@ -311,3 +311,30 @@ def test_write_is_accepted_or_refused_and_audited(matrix: MatrixServer, write: W
     finally:
         if expected == OK or write.setup:
             _restore(matrix)
+
+
+ACCOUNTS_SEEN = "{ accounts(first: 100) { totalCount edges { node { id } } } }"
+
+
+def _seen(matrix: MatrixServer, name: str) -> list[str]:
+    return [e["node"]["id"] for e in matrix.data(name, ACCOUNTS_SEEN)["accounts"]["edges"]]
+
+
+def test_an_assignment_or_reporting_line_changes_what_a_token_sees_at_once(matrix: MatrixServer) -> None:
+    """Scopes are cached, but never past a write: the next request after an assignment sees its effect."""
+    assign = "mutation($input: AssignedToInput!) { createAssignedTo(input: $input) { role } }"
+    unassign = 'mutation { deleteRelation(type: ASSIGNED_TO, from: "m_k2", to: "acc_a") { deleted } }'
+    report = "mutation($input: ReportsToInput!) { createReportsTo(input: $input) { from } }"
+    try:
+        assert _seen(matrix, "K2") == ["acc_b"]
+        matrix.data("L1", assign, {"input": {"from": "m_k2", "to": "acc_a", "role": "MEMBER"}})
+        assert _seen(matrix, "K2") == ["acc_a", "acc_b"]
+        matrix.data("L1", unassign)
+        assert _seen(matrix, "K2") == ["acc_b"]
+        assert _seen(matrix, "L1") == ["acc_a", "acc_b"]
+        matrix.data("AD", report, {"input": {"from": "m_l2", "to": "m_l1"}})  # team 2 joins team 1
+        assert _seen(matrix, "L1") == ["acc_a", "acc_b", "acc_c"]
+        assert _seen(matrix, "L2") == ["acc_c"]
+    finally:
+        _restore(matrix)
+    assert _seen(matrix, "L1") == ["acc_a", "acc_b"]
