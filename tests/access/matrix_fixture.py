@@ -19,7 +19,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -260,7 +260,6 @@ class MatrixServer:
     tokens: dict[str, str]
     store: GraphStore
     kind: str
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def as_caller(self, name: str, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         """The whole JSON answer of ``query`` asked with ``name``'s token."""
@@ -298,5 +297,6 @@ def matrix_server(request: pytest.FixtureRequest, workdir: Path) -> Iterator[Mat
                 yield MatrixServer(server, tokens, store, kind)
             finally:
                 server.http.close()
+        server.assert_log_keeps_secrets()  # the request log of every refusal included
     finally:
         store.close()
