@@ -191,8 +191,7 @@ class GuardedWrites(GuardedReads):
         new = parse_node(old.kind, record, where, problems)
         if new is None:
             raise InvalidInput(problems)
-        if new == old:
-            return old
+        # A write of the values already stored is still a write the role must be allowed (and is audited)
         if old.kind in OWNED_KINDS and ("account" in rest or "site" in rest):
             self._check_in_view(op, [(where, new)], [], [node_id])
         why = self._node_refusal(old, new, self._linked([old]))

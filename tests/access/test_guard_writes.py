@@ -166,6 +166,21 @@ def test_forbidden_names_the_record_and_the_role(guard: Guard) -> None:
     assert str(raised.value) == "your role (viewer) may not change person 'p_a_buy' of account 'acc_a'"
 
 
+def test_writing_the_stored_values_is_still_a_write_the_role_must_be_allowed(
+    guard: Guard, access_store: GraphStore
+) -> None:
+    same = {"name": access_store.get_node("p_a_buy").name}
+    with pytest.raises(Forbidden):
+        guard("viewer").update_node("p_a_buy", same)
+    refused = access_store.audit_log(AuditQuery(outcome=AuditOutcome.REFUSED)).items
+    assert [(e.operation, e.ids, e.actor.role) for e in refused] == [
+        (AuditOperation.UPDATE_NODE, ("p_a_buy",), "viewer")
+    ]
+    guard("kam").update_node("p_a_buy", same)
+    entry = access_store.audit_log(descending=True, limit=1).items[0]
+    assert (entry.outcome, entry.actor.role, entry.detail) == (AuditOutcome.ACCEPTED, "kam", "unchanged")
+
+
 def test_refusal_is_logged_with_operation_ids_and_accounts(guard: Guard, access_store: GraphStore) -> None:
     with pytest.raises(NotFound):
         guard("kam").delete_node("p_c_x")
