@@ -17,6 +17,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from graphsvc.access import write_target
 from graphsvc.api.args import CascadeArg, NodeIdArg
 from graphsvc.api.context import Context, call
 from graphsvc.api.inputs import NODE_INPUTS, NODE_PATCHES, RELATION_INPUTS, RELATION_PATCHES, input_record, type_name
@@ -29,6 +30,7 @@ from graphsvc.api.types import (
     Influence,
     as_gql,
 )
+from graphsvc.audit import AuditOperation
 from graphsvc.errors import InvalidInput
 from graphsvc.model import NodeKind, Relation, RelationType
 from graphsvc.model.schema import with_article
@@ -118,7 +120,8 @@ def _create_node(kind: NodeKind) -> Callable[..., Any]:
 def _update_node(kind: NodeKind) -> Callable[..., Any]:
     async def resolver(info: GInfo, id: strawberry.ID, input: Any) -> Any:
         store = info.context.store
-        node = await call(store.get_node, str(id))
+        # read to check the kind; a node the caller cannot see is refused (and audited) as the update would be
+        node = await call(write_target, store, str(id), AuditOperation.UPDATE_NODE)
         if node.kind != kind:
             raise InvalidInput(
                 f"'{id}' is {with_article(node.kind)}, not {with_article(kind)}; use update{type_name(node.kind)}"
