@@ -207,7 +207,10 @@ class GuardedWrites(GuardedReads):
         why = self._node_refusal(old, None, self._linked([old]))
         if why is not None:
             self._refuse_forbidden(op, why, [node_id], [old.id if old.kind == NodeKind.ACCOUNT else old.account])
-        return self.inner.delete_node(node_id, cascade=cascade, actor=self.actor)
+        # The store counts every relation it removes; the caller learns only of those they could see.
+        seen = {r.key for side in ("source", "target") for r in self.relations_at([node_id], side=side)}
+        result = self.inner.delete_node(node_id, cascade=cascade, actor=self.actor)
+        return self._shown(result, deleted=1 + len(seen))
 
     # -- relations ------------------------------------------------------------------------
 
@@ -273,7 +276,7 @@ class GuardedWrites(GuardedReads):
         why = self._relation_refusal(rel, ends, "delete")
         if why is not None:
             self._refuse_forbidden(op, why, [rel.label()], self._accounts_of(ends.values()))
-        return self.inner.delete_relation(rt, source, target, actor=self.actor)
+        return self._shown(self.inner.delete_relation(rt, source, target, actor=self.actor))
 
     # -- imports --------------------------------------------------------------------------
 
@@ -296,7 +299,19 @@ class GuardedWrites(GuardedReads):
         if reach(self.scope.role, operation) == Reach.NONE:
             self._refuse_forbidden(op, f"your role ({self.scope.role}) may not import with {mode}", [], [])
         self._check_import(raw)
-        return self.inner.import_document(raw, mode, progress, actor=self.actor)
+        return self._shown(self.inner.import_document(raw, mode, progress, actor=self.actor))
+
+    def _shown(self, result: WriteResult, *, deleted: int | None = None) -> WriteResult:
+        """What the caller is told a write did: only the accounts they see among those it touched (the store's
+        list may name an account whose graph the changed records reach), and ``deleted`` when given."""
+        return WriteResult(
+            created=result.created,
+            updated=result.updated,
+            unchanged=result.unchanged,
+            deleted=result.deleted if deleted is None else deleted,
+            accounts=tuple(a for a in result.accounts if self.scope.sees(a)),
+            revision=result.revision,
+        )
 
     def _check_import(self, raw: Any) -> None:
         """Every record of a merge must pass the rules as the create or update it would be."""

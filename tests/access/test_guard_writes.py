@@ -181,6 +181,16 @@ def test_writing_the_stored_values_is_still_a_write_the_role_must_be_allowed(
     assert (entry.outcome, entry.actor.role, entry.detail) == (AuditOutcome.ACCEPTED, "kam", "unchanged")
 
 
+def test_a_delete_tells_only_of_the_relations_and_accounts_the_caller_sees(
+    guard: Guard, access_store: GraphStore
+) -> None:
+    # p_a_dec: MEMBER_OF com_a and INFLUENCES from p_a_buy and inf_a (visible), from p_c_x of acc_c (not)
+    result = guard("kam").delete_node("p_a_dec")
+    assert result.deleted == 4
+    assert set(result.accounts) <= {"acc_a", "acc_b"}
+    assert access_store.audit_log(descending=True, limit=1).items[0].ids == ("p_a_dec",)
+
+
 def test_refusal_is_logged_with_operation_ids_and_accounts(guard: Guard, access_store: GraphStore) -> None:
     with pytest.raises(NotFound):
         guard("kam").delete_node("p_c_x")
