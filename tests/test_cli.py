@@ -478,6 +478,30 @@ def test_a_token_is_created_listed_without_its_secret_and_revoked(demo_store: st
         assert store.token_by_secret(secret) is None
 
 
+@pytest.mark.parametrize(("args", "words"), [((), ["--role", "viewer"]), (("--role", "boss"), ["boss", "kam"])])
+def test_a_token_needs_a_role_named_on_purpose(demo_store: str, args: tuple[str, ...], words: list[str]) -> None:
+    result = _graphsvc(demo_store, "token", "create", "--member", "m_hoffmann", *args)
+    assert result.returncode == 2
+    _no_traceback(result)
+    assert result.stdout == ""
+    assert all(word in result.stderr for word in words), result.stderr
+    assert json.loads(_graphsvc(demo_store, "token", "list", "--json").stdout) == []
+
+
+def test_token_list_shows_each_tokens_role_and_state(demo_store: str) -> None:
+    for member, role in (("m_hoffmann", "kam"), ("m_berger", "lead"), ("m_weber", "viewer")):
+        assert _graphsvc(demo_store, "token", "create", "--member", member, "--role", role).returncode == 0
+    first = json.loads(_graphsvc(demo_store, "token", "list", "--json").stdout)[0]
+    assert _graphsvc(demo_store, "token", "revoke", first["id"]).returncode == 0
+    lines = _graphsvc(demo_store, "token", "list").stdout.splitlines()
+    assert [line.split()[1:4] for line in lines] == [
+        ["m_hoffmann", "kam", "revoked"],
+        ["m_berger", "lead", "live"],
+        ["m_weber", "viewer", "live"],
+    ]
+    assert all("expires never" in line for line in lines)
+
+
 def test_migrate_applies_the_schema_and_running_it_again_changes_nothing(store_url: str, seeded_store: str) -> None:
     first = _graphsvc(store_url, "migrate")
     assert first.returncode == 0, first.stderr
