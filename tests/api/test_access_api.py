@@ -299,3 +299,19 @@ def test_a_token_with_a_role_graphsvc_does_not_know_is_refused_not_a_crash(serve
     assert code(error) == "FORBIDDEN"
     assert "superuser" in error["message"]
     assert _export(server, secret).status_code == 400
+
+
+def test_a_kam_without_accounts_is_told_so_on_the_portfolio_not_that_the_store_is_empty(writable: Server) -> None:
+    created = writable.data('mutation { createMember(input: {id: "m_wiring_new", name: "Neu", role: KAM}) { id } }')
+    assert created == {"createMember": {"id": "m_wiring_new"}}
+    token = create_token(writable.store_url, "m_wiring_new", "kam")
+    assert _accounts_of(writable, token) == []
+    home = _page(writable, "/", token)
+    assert home.status_code == 200
+    assert "No accounts for you" in home.text
+    assert "Ask an admin to assign you" in home.text
+    assert "The store holds no account" not in home.text
+
+
+def _accounts_of(server: Server, token: str) -> list[str]:
+    return _ids(server.data(ACCOUNTS_Q, token=token)["accounts"])
