@@ -15,9 +15,20 @@ from enum import StrEnum
 from typing import IO, Any, Generic, Protocol, TypeVar
 
 from graphsvc.audit import Actor, AuditEntry, AuditQuery
+from graphsvc.errors import InvalidInput
 from graphsvc.model import Node, NodeKind, Relation, RelationKey, RelationType
 
-__all__ = ["AccountRecords", "GraphStore", "ImportMode", "Page", "Progress", "TokenInfo", "WriteResult", "secret_hash"]
+__all__ = [
+    "AccountRecords",
+    "GraphStore",
+    "ImportMode",
+    "Page",
+    "Progress",
+    "TokenInfo",
+    "WriteResult",
+    "secret_hash",
+    "token_role",
+]
 
 T = TypeVar("T")
 Progress = Callable[[int], None]
@@ -77,6 +88,20 @@ class TokenInfo:
     expires: datetime | None = None
     revoked: datetime | None = None
     last_used: datetime | None = None
+
+
+def token_role(role: str) -> str:
+    """``role`` when it is a role graphsvc knows (docs/security.md), else ``InvalidInput`` naming the choices.
+
+    Checked by every store's ``create_token``: a token with a role nothing understands would only be refused
+    later, request by request.
+    """
+    from graphsvc.access.roles import parse_role  # the access package reads stores; import it only when called
+
+    try:
+        return parse_role(role).value
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
 
 
 def secret_hash(secret: str) -> str:

@@ -245,6 +245,7 @@ def test_token_entries_name_the_member_role_and_expiry_never_the_secret(loaded: 
         (lambda s: s.delete_relation("KNOWS", "m_lead", "p_ceo"), NotFound),
         (lambda s: s.create_token("p_ceo", "admin"), InvalidInput),
         (lambda s: s.create_token("m_nobody", "admin"), NotFound),
+        (lambda s: s.create_token("m_kam", "superuser"), InvalidInput),
         (lambda s: s.revoke_token("no_such_token"), NotFound),
     ],
     ids=[
@@ -262,14 +263,15 @@ def test_token_entries_name_the_member_role_and_expiry_never_the_secret(loaded: 
         "delete-missing-relation",
         "token-for-a-person",
         "token-for-nobody",
+        "token-with-unknown-role",
         "revoke-missing-token",
     ],
 )
 def test_a_refused_write_records_no_entry(loaded: GraphStore, write: Any, error: type[Exception]) -> None:
-    before = entries(loaded)
+    before = entries(loaded), loaded.list_tokens()
     with pytest.raises(error):
         write(loaded)
-    assert entries(loaded) == before
+    assert (entries(loaded), loaded.list_tokens()) == before
 
 
 @pytest.mark.parametrize("mode", ["merge", "replace"])

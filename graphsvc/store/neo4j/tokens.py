@@ -10,7 +10,7 @@ from graphsvc.audit import Actor, AuditOperation
 from graphsvc.errors import GraphsvcError, InvalidInput, NotFound
 from graphsvc.model import NodeKind
 from graphsvc.model.schema import with_article
-from graphsvc.store.base import TokenInfo, secret_hash
+from graphsvc.store.base import TokenInfo, secret_hash, token_role
 from graphsvc.store.entries import token_entry
 from graphsvc.store.neo4j.audit import Audit
 from graphsvc.store.neo4j.convert import to_token
@@ -23,6 +23,7 @@ class Tokens(Audit, Reads):
     def create_token(
         self, member_id: str, role: str, *, expires: datetime | None = None, actor: Actor | None = None
     ) -> tuple[TokenInfo, str]:
+        role = token_role(role)
         member = self.get_node(member_id)
         if member.kind != NodeKind.MEMBER:
             raise InvalidInput(f"'{member_id}' is {with_article(member.kind)}; tokens belong to members of our team")

@@ -12,7 +12,7 @@ from graphsvc.model import (
     NodeKind,
 )
 from graphsvc.model.schema import with_article
-from graphsvc.store.base import TokenInfo, secret_hash
+from graphsvc.store.base import TokenInfo, secret_hash, token_role
 from graphsvc.store.entries import token_entry
 from graphsvc.store.sqlite.audit import Audit
 from graphsvc.store.sqlite.reads import Reads
@@ -25,6 +25,7 @@ class Tokens(Audit, Reads):
     def create_token(
         self, member_id: str, role: str, *, expires: datetime | None = None, actor: Actor | None = None
     ) -> tuple[TokenInfo, str]:
+        role = token_role(role)
         member = self.get_node(member_id)
         if member.kind != NodeKind.MEMBER:
             raise InvalidInput(f"'{member_id}' is {with_article(member.kind)}; tokens belong to members of our team")
