@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -128,13 +129,37 @@ class Connections:
                 raise StoreUnavailable(
                     f"the store {self.path} is busy: another process held its write lock for over 30 s; try again"
                 ) from None
-            if "readonly" in text or "read-only" in text:
-                raise StoreUnavailable(f"the store {self.path} is read-only; check the file's permissions") from None
-            if "disk" in text or "full" in text:
-                raise StoreUnavailable(f"the store {self.path} cannot be written: {text}") from None
+            if "readonly" in text or "read-only" in text or ("disk I/O" in text and not self._writable()):
+                raise StoreUnavailable(
+                    f"the store {self.path} is read-only; nothing was written: check the permissions of the file "
+                    "and its folder, and that its filesystem is not mounted read-only"
+                ) from None
+            if "full" in text:
+                raise StoreUnavailable(
+                    f"the disk of the store {self.path} is full; nothing was written: free some space and try again"
+                ) from None
+            if "disk" in text:
+                raise StoreUnavailable(f"the store {self.path} failed on its disk ({text}); check the disk") from None
+            if "unable to open" in text:
+                raise StoreUnavailable(self._cannot_open()) from None
             raise StoreUnavailable(f"the store {self.path} failed: {text}") from None
         except sqlite3.DatabaseError as exc:
             raise StoreUnavailable(f"{self.path} is not a usable graphsvc store: {exc}") from None
+
+    def _writable(self) -> bool:
+        """Whether the store file, its -wal and its folder may be written (an immutable file may not, even by root)."""
+        wal = self.path.with_name(self.path.name + "-wal")
+        paths = [self.path, self.path.parent, *([wal] if wal.exists() else [])]
+        return all(os.access(p, os.W_OK) for p in paths)
+
+    def _cannot_open(self) -> str:
+        folder = self.path.parent
+        if not os.access(folder, os.W_OK):
+            return (
+                f"cannot open the store {self.path}: its folder {folder} is read-only, and the store writes its "
+                "-wal and -shm files beside it (even to read); make the folder writable"
+            )
+        return f"cannot open the store {self.path}: check that the file and its folder can be read and written"
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -146,7 +171,10 @@ class Connections:
                 yield conn
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                # SQLite rolls back by itself on some errors (a full disk, an I/O error): a ROLLBACK then fails
+                # with "no transaction is active" and would hide the error that matters.
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
 
     @contextmanager
