@@ -181,6 +181,10 @@ def load_document(path: str | Path) -> Any:
         raise InvalidInput(
             [Problem(str(p), f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")]
         ) from None
+    except RecursionError:
+        raise InvalidInput(
+            [Problem(str(p), "is JSON nested too deeply (lists or objects about 1000 levels deep)")]
+        ) from None
 
 
 def write_document(fp: IO[str], nodes: Iterable[Node], relations: Iterable[Relation]) -> int:

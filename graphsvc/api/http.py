@@ -124,6 +124,8 @@ class GraphQLView(GraphQL[Context, None]):
             )
         except GraphsvcError as exc:  # only get_context raises ours (the caller's scope); execution answers them
             return _context_failed(exc)
+        except RecursionError:  # JSON about 1000 levels deep (a GET's variables): the decoder's limit, not a fault
+            return PlainTextResponse("the request holds JSON nested too deeply", status_code=400)
         accept = request.headers.get("accept", "") if isinstance(request, Request) else ""
         if isinstance(response, Response) and response.media_type == "application/json" and GRAPHQL_RESPONSE in accept:
             body = json.loads(bytes(response.body))
@@ -153,6 +155,8 @@ async def _malformed_post(request: Request) -> str | None:
         body = json.loads(await request.body() or b"null")
     except ValueError:
         return "the request body is not valid JSON"
+    except RecursionError:  # about 1000 nested lists or objects: the decoder's limit, not a fault
+        return "the request body is JSON nested too deeply"
     batch = body if isinstance(body, list) else [body]
     if not batch or not all(isinstance(item, dict) and isinstance(item.get("query"), str) for item in batch):
         return 'the request body must be a JSON object with a "query" string'
