@@ -20,6 +20,7 @@ from graphsvc.model import (
 from graphsvc.store.base import AccountRecords, Page
 from graphsvc.store.sqlite.connections import Connections
 from graphsvc.store.sqlite.sql import (
+    ACCOUNT_GRAPH_NODES,
     ACCOUNT_NODES,
     ACCOUNT_RELATIONS,
     REPORTS_ABOVE,
@@ -234,7 +235,7 @@ class Reads(Connections):
             revision = conn.execute("SELECT revision FROM revisions WHERE account = ?", (account_id,)).fetchone()
             conn.execute("DELETE FROM temp._g")
             conn.execute(ACCOUNT_NODES, (account_id,))
-            nodes = rows_to_nodes(conn.execute("SELECT n.kind, n.id, n.props FROM temp._g g JOIN nodes n USING (id)"))
+            nodes = rows_to_nodes(conn.execute(ACCOUNT_GRAPH_NODES))
             relations = rows_to_relations(conn.execute(ACCOUNT_RELATIONS, (account_id,)))
         return AccountRecords(row_node(found), int(revision[0]) if revision else 0, nodes, relations)
 
