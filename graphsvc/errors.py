@@ -25,7 +25,19 @@ __all__ = [
     "NotFound",
     "Problem",
     "StoreUnavailable",
+    "shortened",
 ]
+
+
+def shortened(text: str, limit: int = 1000) -> str:
+    """``text``, or its start and end with the middle left out when it is longer than ``limit``.
+
+    Messages quote what the user sent; a 200 KB id must not come back three times in one line.
+    """
+    if len(text) <= limit:
+        return text
+    half = limit // 2
+    return f"{text[:half]} ... ({len(text) - 2 * half} characters left out) ... {text[-half:]}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +53,8 @@ class Problem:
     field: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.message}" if self.where else self.message
+        message = shortened(self.message)
+        return f"{shortened(self.where, 200)}: {message}" if self.where else message
 
 
 class GraphsvcError(Exception):

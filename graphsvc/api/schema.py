@@ -28,7 +28,7 @@ from strawberry.extensions import (
 from graphsvc.api.mutation import Mutation
 from graphsvc.api.query import Query
 from graphsvc.api.types import NODE_TYPES
-from graphsvc.errors import GraphsvcError, StoreUnavailable
+from graphsvc.errors import GraphsvcError, StoreUnavailable, shortened
 
 __all__ = ["MAX_ALIASES", "MAX_DEPTH", "MAX_TOKENS", "make_schema", "schema_sdl"]
 
@@ -64,7 +64,7 @@ class ErrorCodes(SchemaExtension):
         extensions = dict(error.extensions or {})
         if isinstance(original, GraphsvcError):
             extensions["code"] = original.code
-            message = str(original)
+            message = "\n".join(shortened(line, 2000) for line in str(original).split("\n"))
             if isinstance(original, StoreUnavailable):
                 log.warning("store unavailable (request %s): %s", request_id, original)
                 message = "the store is unavailable right now; try again shortly"

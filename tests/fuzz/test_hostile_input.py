@@ -157,6 +157,36 @@ def test_a_huge_string_is_bad_user_input_naming_the_field_and_its_limit(fuzz_ser
     assert error["message"] == "member 'm_huge' (m_huge): notes is 1000000 characters long; at most 10000 are allowed"
 
 
+def test_a_huge_id_is_quoted_shortened_and_the_message_still_names_the_field(
+    fuzz_server: Server, unchanged: None, tmp_path: Path
+) -> None:
+    huge = "m_" + "i" * 200_000
+    error = _create_member(fuzz_server, {"id": huge, "name": "Huge", "role": "KAM"})
+    assert code(error) == "BAD_USER_INPUT"
+    assert error["message"].startswith("member 'm_iii"), error["message"][:300]
+    assert "characters left out" in error["message"]
+    assert error["message"].endswith(
+        "is not a valid id: 1-128 letters, digits or _ . : @ -, starting with a letter or digit"
+    )
+    assert len(error["message"]) < 3000
+    error = _error(
+        _raw(
+            fuzz_server,
+            json.dumps({"query": "query($a: ID!) { leverage(accountId: $a) { score } }", "variables": {"a": huge}}),
+        )
+    )
+    assert code(error) == "NOT_FOUND"
+    assert error["message"].startswith("no account has the id 'm_iii"), error["message"][:300]
+    assert len(error["message"]) < 3000
+    document = tmp_path / "huge-id.json"
+    document.write_text(json.dumps({"format": "graphsvc/1", "members": [{"id": huge, "name": "Huge", "role": "kam"}]}))
+    result = cli(fuzz_server.store_url, "import", str(document))
+    assert result.returncode == 1
+    assert "members[0]" in result.stderr
+    assert "is not a valid id" in result.stderr
+    assert len(result.stderr) < 3000
+
+
 def test_huge_lists_get_a_clear_error_or_an_ordinary_answer(fuzz_server: Server, unchanged: None) -> None:
     account = {"id": "acc_huge", "name": "Huge", "status": "KEY", "countries": [f"C{i}" for i in range(100_000)]}
     query = "mutation($i: AccountInput!) { createAccount(input: $i) { id } }"
