@@ -54,12 +54,23 @@ _Key = str | tuple[str, frozenset[str]]
 """A cached graph: an account's whole influence graph, or (account, hidden accounts) for one without them."""
 
 
-class _SharedCache:
-    """The influence graphs of one store, shared by an analyst and every ``scoped`` analyst made from it."""
+_FiguresKey = tuple[str, frozenset[str] | None, date]
+"""Remembered dashboard figures: (account, the caller's visible accounts or None for all, as_of)."""
 
-    def __init__(self, size: int) -> None:
+
+class _SharedCache:
+    """The influence graphs of one store, shared by an analyst and every ``scoped`` analyst made from it.
+
+    ``figures`` keeps each account's dashboard figures (score and gaps) per
+    revision apart from the graphs: they are a few kB where a graph is
+    hundreds, so a portfolio larger than the graph cache still pages warm.
+    """
+
+    def __init__(self, size: int, figures_size: int) -> None:
         self.graphs: OrderedDict[_Key, InfluenceGraph] = OrderedDict()
         self.size = size
+        self.figures: OrderedDict[_FiguresKey, tuple[int, CoverageScore, list[CoverageGap]]] = OrderedDict()
+        self.figures_size = figures_size
         self.lock = threading.Lock()
         self.builds = 0
 
@@ -85,6 +96,22 @@ class _SharedCache:
         with self.lock:
             return self.graphs.get(key)
 
+    def figures_of(self, key: _FiguresKey) -> tuple[int, CoverageScore, list[CoverageGap]] | None:
+        with self.lock:
+            found = self.figures.get(key)
+            if found is not None:
+                self.figures.move_to_end(key)
+            return found
+
+    def remember_figures(self, key: _FiguresKey, revision: int, score: CoverageScore, gaps: list[CoverageGap]) -> None:
+        with self.lock:
+            current = self.figures.get(key)
+            if current is None or current[0] <= revision:
+                self.figures[key] = (revision, score, gaps)
+                self.figures.move_to_end(key)
+            while len(self.figures) > self.figures_size:
+                self.figures.popitem(last=False)
+
 
 class Analyst:
     """Answers for key account teams, computed from a store, cached per account revision.
@@ -94,12 +121,12 @@ class Analyst:
     without the nodes of accounts the caller cannot see.
     """
 
-    def __init__(self, store: GraphStore, cache_size: int = 256) -> None:
+    def __init__(self, store: GraphStore, cache_size: int = 256, figures_size: int = 8192) -> None:
         self.store = store
         self._source = store
         """Where influence graphs are built from: the real store (``store`` may be a caller's guarded view)."""
         self._visible: frozenset[str] | None = None
-        self._shared = _SharedCache(cache_size)
+        self._shared = _SharedCache(cache_size, figures_size)
 
     @property
     def builds(self) -> int:
@@ -193,8 +220,12 @@ class Analyst:
         day = as_of or date.today()
         if self._visible is not None and account_id not in self._visible:
             return None
+        revision = self._source.account_revision(account_id)
+        remembered = self._shared.figures_of((account_id, self._visible, day))
+        if remembered is not None and remembered[0] == revision:
+            return remembered[1], remembered[2]
         full = self._shared.peek(account_id)
-        if full is None or full.revision != self._source.account_revision(account_id):
+        if full is None or full.revision != revision:
             return None
         ig = full
         hidden = self._hidden(full)
@@ -205,6 +236,15 @@ class Analyst:
             ig = filtered
         score, gaps = remembered_score(ig, day), remembered_gaps(ig, day)
         return None if score is None or gaps is None else (score, gaps)
+
+    def figures(self, account_id: str, as_of: date | None = None) -> tuple[CoverageScore, list[CoverageGap]]:
+        """The account's dashboard figures, coverage score and gaps, remembered for ``warm_figures``."""
+        day = as_of or date.today()
+        ig = self.influence_graph(account_id)
+        gaps = coverage_gaps(ig, day)
+        score = coverage_score(ig, day)
+        self._shared.remember_figures((account_id, self._visible, day), ig.revision, score, gaps)
+        return score, gaps
 
     def paths(
         self,

@@ -110,8 +110,8 @@ class Loaders:
         def compute() -> list[AccountFigures]:
             out = []
             for account, as_of in keys:
-                gaps = self.analyst.gaps(account, as_of)
-                out.append(AccountFigures(self.analyst.coverage_score(account, as_of).score, gaps))
+                score, gaps = self.analyst.figures(account, as_of)
+                out.append(AccountFigures(score.score, gaps))
             return out
 
         return await call(compute)

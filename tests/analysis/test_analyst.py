@@ -3,6 +3,8 @@ and portfolio leverage across key accounts (DESIGN.md sections 3 and 4)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from graphsvc.analyst import Analyst
@@ -87,6 +89,19 @@ def test_write_to_another_account_does_not_rebuild_this_one(store: GraphStore) -
     analyst.gaps(ACC, AS_OF)
     assert analyst.builds == 2
     analyst.gaps(B, AS_OF)
+    assert analyst.builds == 3
+
+
+def test_dashboard_figures_stay_warm_for_more_accounts_than_the_graph_cache_until_a_write(store: GraphStore) -> None:
+    analyst = Analyst(store, cache_size=1)
+    store.import_document(two_accounts().dict())
+    score_a, gaps_a = analyst.figures(ACC, AS_OF)
+    analyst.figures(B, AS_OF)  # evicts acc_a's graph
+    assert analyst.warm_figures(ACC, AS_OF) == (score_a, gaps_a)
+    assert analyst.warm_figures(ACC, AS_OF + timedelta(days=1)) is None  # another day is not remembered
+    store.create_relation({"type": "COVERS", "from": "m_fs", "to": "p_dec", "strength": 0.3, "last_contact": FRESH})
+    assert analyst.warm_figures(ACC, AS_OF) is None
+    assert [g.subject for g in analyst.figures(ACC, AS_OF)[1]] == []
     assert analyst.builds == 3
 
 
