@@ -7,7 +7,7 @@ GraphQL answer whose errors all carry a documented code and no internals;
 afterwards the server still answers and its log holds no traceback.
 
 ``make test`` runs a short, derandomized run (``GRAPHSVC_FUZZ_EXAMPLES``,
-200 per store by default) so CI sees the same operations every time;
+150 per store by default) so CI sees the same operations every time;
 ``make fuzz`` runs several thousand with a random seed and records the
 figures in bench/results/ (docs/reliability.md).
 """
@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from tests.api.support import Server
 from tests.fuzz.live import Outcome, fetch_schema, operations, peak_rss_mib, serve_pid, write_result
 
-EXAMPLES = int(os.environ.get("GRAPHSVC_FUZZ_EXAMPLES", "200"))
+EXAMPLES = int(os.environ.get("GRAPHSVC_FUZZ_EXAMPLES", "150"))
 SEED = os.environ.get("GRAPHSVC_FUZZ_SEED")
 """A seed makes a random run (``make fuzz``); without one the run is derandomized: the same operations each time."""
 RESTORE_EVERY = 100
