@@ -21,7 +21,9 @@ def _configure_logging() -> None:
     handler.setFormatter(logging.Formatter("%(message)s"))
     requests.addHandler(handler)
     requests.propagate = False
-    logging.getLogger("neo4j").setLevel(logging.ERROR)  # each retry of the driver is not news; failures are
+    # The driver logs an ERROR for every call that fails while Neo4j is down (thousands a minute under load);
+    # the store logs the outage once as it starts and once as it ends (graphsvc.store), each request its answer.
+    logging.getLogger("neo4j").setLevel(logging.CRITICAL)
 
 
 def _is_loopback(host: str) -> bool:

@@ -39,6 +39,9 @@ SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
 RETRY_SECONDS = 1.5
 """How long a managed transaction is retried (transient errors, a lost connection): then STORE_UNAVAILABLE."""
 logging.getLogger("neo4j").addHandler(logging.NullHandler())  # the driver's retries: not on a CLI user's screen
+log = logging.getLogger("graphsvc.store")
+"""An outage's start and end, once each (``graphsvc serve`` shows them; the CLI's one error line says it all)."""
+log.addHandler(logging.NullHandler())
 _DATABASE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9.\-]{2,62}$")
 
 
@@ -175,6 +178,7 @@ class Connections:
             if getattr(self, "_unreachable", False):
                 self._driver.verify_connectivity()  # one attempt, no retries: fails fast while Neo4j is down
                 self._unreachable = False
+                log.warning("the Neo4j store %s answers again", self.url)
             yield
         except GraphsvcError:
             raise
@@ -188,7 +192,7 @@ class Connections:
         except nx.ConstraintError as exc:
             raise Conflict(f"{where} refused the write: {exc.message}") from None
         except (nx.ServiceUnavailable, nx.SessionExpired) as exc:
-            self._unreachable = True
+            self._went_away(where, exc)
             raise StoreUnavailable(f"{where} is not answering ({_first_line(exc)}); try again shortly") from None
         except nx.ConnectionAcquisitionTimeoutError as exc:
             raise StoreUnavailable(f"{where} is not answering ({_first_line(exc)}); try again shortly") from None
@@ -203,8 +207,17 @@ class Connections:
         except (nx.Neo4jError, nx.DriverError) as exc:
             raise StoreUnavailable(f"{where} failed: {_first_line(exc)}") from None
         except OSError as exc:
-            self._unreachable = True
+            self._went_away(where, exc)
             raise StoreUnavailable(f"{where} is not reachable: {exc}") from None
+
+    def _went_away(self, where: str, exc: Exception) -> None:
+        if not getattr(self, "_unreachable", True):  # logged once per outage, not once per request
+            log.warning(
+                "%s stopped answering (%s); requests fail with STORE_UNAVAILABLE until it is back",
+                where,
+                _first_line(exc),
+            )
+        self._unreachable = True
 
     # -- statements and transactions --------------------------------------------------------------
 
