@@ -54,6 +54,12 @@ typecheck: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
+## soak: ten minutes of a moderate steady load on the embedded store (bench/soak.py): zero errors, stable memory,
+##       no growth in open files or connections; result in bench/results/ (SOAK_ARGS="--store neo4j --minutes 20")
+.PHONY: soak
+soak: $(STAMP)
+	$(BIN)/python -m bench.soak $(SOAK_ARGS)
+
 ## schema: regenerate the files under schema/ from the code
 schema: $(STAMP)
 	$(BIN)/python -m graphsvc.model.jsonschema > schema/interchange.schema.json

@@ -51,6 +51,7 @@ from typing import Any
 from bench import _harness as H
 from bench._neo4j import BenchNeo4j, cache_root
 from bench._scale_http import measure_http
+from bench.bench_api import _free_port
 from bench.generate import PORTFOLIO_SIZES, describe, sized, write_document
 
 __all__ = ["GOAL_ACCOUNT_P95_MS", "GOAL_DASHBOARD_P95_MS", "SIZES", "STORES", "run"]
@@ -68,11 +69,15 @@ class _ScaleNeo4j(BenchNeo4j):
     """The benchmark Neo4j in its own run directory, with a heap for the largest size asked for."""
 
     heap: str = "4g"
+    port: int = 0
+    """A Bolt port from the OS: the scripts' own choice (7687 and up) raced with the test servers starting meanwhile."""
 
     @property
     def env(self) -> dict[str, str]:
         env = super().env
         env.update(GRAPHSVC_NEO4J_HEAP=self.heap, GRAPHSVC_NEO4J_HEAP_INITIAL=self.heap)
+        if self.port:
+            env["GRAPHSVC_NEO4J_PORT"] = str(self.port)
         return env
 
 
@@ -93,7 +98,8 @@ def run(sizes: tuple[str, ...] | None = None, stores: tuple[str, ...] | None = N
     try:
         if "neo4j" in stores:
             heap = os.environ.get("GRAPHSVC_BENCH_NEO4J_HEAP") or ("10g" if "L" in sizes else "4g")
-            server = _ScaleNeo4j(run_dir=cache_root() / "neo4j" / "bench-scale", heap=heap)
+            port = int(os.environ.get("GRAPHSVC_BENCH_NEO4J_PORT") or _free_port())
+            server = _ScaleNeo4j(run_dir=cache_root() / "neo4j" / "bench-scale", heap=heap, port=port)
             server.ensure()
         return _run(workdir, sizes, stores, server)
     finally:
