@@ -40,7 +40,11 @@ CLI_DOC = {
 def _run(*args: str) -> None:
     done = subprocess.run(args, capture_output=True, text=True, check=False)
     if done.returncode:
-        pytest.fail(f"{' '.join(args)} failed (these tests need root): {done.stderr.strip()}", pytrace=False)
+        pytest.fail(
+            f"{' '.join(args)} failed: {done.stderr.strip()} (these tests need root; chattr needs the test's temporary "
+            "folder on a filesystem with immutable files, such as ext4, xfs or btrfs: set TMPDIR to one)",
+            pytrace=False,
+        )
 
 
 @contextmanager
