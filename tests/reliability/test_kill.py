@@ -104,11 +104,11 @@ def _writer(api: Server, tag: str, writes: Writes, stop: threading.Event) -> Non
                 response = api.post(CREATE, {"p": people[0]})
             else:
                 response = api.post(IMPORT, {"d": {"format": "graphsvc/1", "people": people}})
-        except (requests.ConnectionError, requests.Timeout):
+            body = response.json()
+        except (requests.RequestException, ValueError):  # no answer, or one cut off by the kill
             with writes.lock:
                 writes.unanswered.append(ids)
             return
-        body = response.json()
         with writes.lock:
             if response.status_code == 200 and not body.get("errors"):
                 (writes.acked.extend if len(ids) == 1 else writes.acked_imports.append)(ids)
