@@ -65,5 +65,14 @@ schema: $(STAMP)
 	$(BIN)/python -m graphsvc.model.jsonschema > schema/interchange.schema.json
 	$(BIN)/python -m graphsvc.api > schema/schema.graphql
 
+## fuzz: the long fuzz run: FUZZ_EXAMPLES (3000) generated queries and mutations per store against a live
+##       graphsvc serve on SQLite and on Neo4j, random seed FUZZ_SEED; figures to bench/results/ (docs/reliability.md)
+FUZZ_EXAMPLES ?= 3000
+FUZZ_SEED ?= $(shell date +%s)
+.PHONY: fuzz
+fuzz: $(STAMP)
+	GRAPHSVC_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) GRAPHSVC_FUZZ_SEED=$(FUZZ_SEED) GRAPHSVC_FUZZ_RESULTS=1 \
+	  $(BIN)/python -m pytest tests/fuzz/test_live_schema.py -q -s --timeout=0
+
 clean:
 	rm -rf $(VENV) .data .pytest_cache .mypy_cache .ruff_cache .hypothesis
