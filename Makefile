@@ -25,9 +25,11 @@ run: $(STAMP)
 	$(BIN)/graphsvc demo --if-empty
 	$(BIN)/graphsvc serve --host $(HOST) --port $(PORT) --no-auth
 
-## test: lint, type checks and the whole test suite (the browser tests included)
+## test: lint, type checks and the whole test suite (the browser tests included), in TEST_WORKERS processes
+##       (pytest-xdist; each module stays on one worker, and each worker has its own Neo4j test servers)
+TEST_WORKERS ?= 2
 test: $(STAMP) browser lint typecheck
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope
 
 ## check: the quick local loop (lint, types, tests not marked slow)
 check: $(STAMP) lint typecheck

@@ -7,10 +7,14 @@ for the API's servers. A server that already runs there (a developer's, kept
 across test runs with ``make neo4j-test``) is reused and left running; one the
 tests started is stopped when the session ends (``running(name)`` does both). When a server cannot start,
 the tests that need it fail with the script's own words; they never skip.
+
+Under pytest-xdist (``make test`` runs two workers) each worker has servers of its own (``store-gw0``, ...),
+and starts are taken one at a time (a file lock), so two workers never pick the same free port.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import time
@@ -69,7 +73,11 @@ class Neo4jServer:
         self.started_here = True
 
     def start(self) -> None:
-        started = self.script("start")
+        lock = cache_root() / "neo4j" / ".test-start.lock"
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        with lock.open("w") as held:
+            fcntl.flock(held, fcntl.LOCK_EX)  # the script picks the first free port: one start at a time
+            started = self.script("start")
         if started.returncode != 0:
             pytest.fail(
                 f"Neo4j ({self.name}) could not start with scripts/neo4j start "
@@ -99,6 +107,9 @@ class Neo4jServer:
 
 
 def server(name: str) -> Neo4jServer:
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        name = f"{name}-{worker}"
     run_dir = cache_root() / "neo4j" / f"test-{name}"
     env = dict(os.environ)
     env.pop("GRAPHSVC_NEO4J_PORT", None)  # each test server picks a free port of its own

@@ -66,13 +66,15 @@ def chromium_executable() -> str:
     return found
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
+    """Per module: the sync API runs an event loop in this thread while it lives, and a later module that calls
+    ``asyncio.run`` (the API's in-process tests) would find it running. A launch costs about a second."""
     with sync_playwright() as p:
         yield p
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright: Playwright, chromium_executable: str) -> Iterator[Browser]:
     headed = os.environ.get("GRAPHSVC_BROWSER_HEADED", "") not in ("", "0")
     browser = playwright.chromium.launch(
