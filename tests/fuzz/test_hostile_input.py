@@ -84,6 +84,7 @@ def test_an_import_document_nested_950_deep_is_bad_user_input_naming_the_field(
     assert "accounts[0] (acc_deep): notes must be a string" in error["message"]
 
 
+@pytest.mark.slow
 def test_graphsvc_import_of_a_file_nested_100000_deep_is_one_line_and_no_traceback(
     fuzz_server: Server, unchanged: None, tmp_path: Path
 ) -> None:
@@ -128,6 +129,7 @@ def test_deep_or_alias_heavy_documents_are_refused_before_anything_runs(fuzz_ser
         assert words in error["message"], (name, error["message"])
 
 
+@pytest.mark.slow
 def test_30_aliases_of_the_heaviest_analyses_answer_in_time(fuzz_server: Server, unchanged: None) -> None:
     fields = [
         f'a{i}: influencePaths(accountId: "acc_halvorsen", to: "p_hal_ceo", k: 20, maxHops: 6) {{ strength }}'
@@ -159,6 +161,7 @@ def test_a_huge_string_is_bad_user_input_naming_the_field_and_its_limit(fuzz_ser
     assert error["message"] == "member 'm_huge' (m_huge): notes is 1000000 characters long; at most 10000 are allowed"
 
 
+@pytest.mark.slow
 def test_a_huge_id_is_quoted_shortened_and_the_message_still_names_the_field(
     fuzz_server: Server, unchanged: None, tmp_path: Path
 ) -> None:
@@ -189,6 +192,7 @@ def test_a_huge_id_is_quoted_shortened_and_the_message_still_names_the_field(
     assert len(result.stderr) < 3000
 
 
+@pytest.mark.slow
 def test_huge_lists_get_a_clear_error_or_an_ordinary_answer(fuzz_server: Server, unchanged: None) -> None:
     account = {"id": "acc_huge", "name": "Huge", "status": "KEY", "countries": [f"C{i}" for i in range(100_000)]}
     query = "mutation($i: AccountInput!) { createAccount(input: $i) { id } }"
@@ -202,6 +206,7 @@ def test_huge_lists_get_a_clear_error_or_an_ordinary_answer(fuzz_server: Server,
     assert len(body["data"]["portfolioLeverage"]) == 3
 
 
+@pytest.mark.slow
 def test_an_import_of_20000_members_with_the_last_one_broken_writes_none(fuzz_server: Server, unchanged: None) -> None:
     members = [{"id": f"m_bulk{i}", "name": f"Bulk {i}", "role": "kam"} for i in range(20_000)]
     members[-1]["role"] = "boss"
@@ -334,6 +339,7 @@ def _length(data: bytes) -> int:
     return int(found.group(1)) if found else 1 << 30
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("framing", ["content-length", "chunked"])
 def test_a_100_mb_body_is_refused_with_413_without_the_server_holding_it(
     fuzz_server: Server, unchanged: None, framing: str
