@@ -26,10 +26,10 @@ run: $(STAMP)
 	$(BIN)/graphsvc serve --host $(HOST) --port $(PORT) --no-auth
 
 ## test: lint, type checks and the whole test suite (the browser tests included), in TEST_WORKERS processes
-##       (pytest-xdist; each module stays on one worker, and each worker has its own Neo4j test servers)
+##       (pytest-xdist, an idle worker takes tests from a busy one; each worker has its own Neo4j test servers)
 TEST_WORKERS ?= 2
 test: $(STAMP) browser lint typecheck
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 ## check: the quick local loop (lint, types, tests not marked slow)
 check: $(STAMP) lint typecheck
