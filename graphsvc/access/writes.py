@@ -29,20 +29,15 @@ from graphsvc.model import (
     RelationType,
     apply_changes,
     check_graph,
+    check_relation_patch,
     parse_node,
     parse_relation,
+    relation_type,
 )
 from graphsvc.model.validation import Label, label_text
 from graphsvc.store import ImportMode, Progress, WriteResult
 
 __all__ = ["GuardedWrites"]
-
-
-def _relation_type(rtype: RelationType | str) -> RelationType:
-    try:
-        return RelationType(rtype)
-    except ValueError:
-        raise InvalidInput(f"relation type must be one of {', '.join(RelationType)}, not {rtype!r}") from None
 
 
 def _named(node: Node) -> str:
@@ -252,10 +247,8 @@ class GuardedWrites(GuardedReads):
     ) -> Relation:
         if self._admin:
             return self.inner.update_relation(rtype, source, target, changes, actor=self.actor)
-        rt = _relation_type(rtype)
-        for name in ("type", "from", "to"):
-            if name in changes:
-                raise InvalidInput(f"{rt} {source} -> {target}: {name} cannot change; delete and create instead")
+        rt = relation_type(rtype)
+        check_relation_patch(rt, source, target, changes)
         op = AuditOperation.UPDATE_RELATION
         rel = self._visible_relation(op, rt, source, target)
         ends = self.nodes_by_id([source, target])
@@ -269,7 +262,7 @@ class GuardedWrites(GuardedReads):
     ) -> WriteResult:
         if self._admin:
             return self.inner.delete_relation(rtype, source, target, actor=self.actor)
-        rt = _relation_type(rtype)
+        rt = relation_type(rtype)
         op = AuditOperation.DELETE_RELATION
         rel = self._visible_relation(op, rt, source, target)
         ends = self.nodes_by_id([source, target])

@@ -26,8 +26,10 @@ from graphsvc.model.validation import (
     ExistingGraph,
     apply_changes,
     check_graph,
+    check_relation_patch,
     parse_node,
     parse_relation,
+    relation_type,
 )
 
 __all__ = [
@@ -56,6 +58,8 @@ __all__ = [
     "TeamRole",
     "apply_changes",
     "check_graph",
+    "check_relation_patch",
     "parse_node",
     "parse_relation",
+    "relation_type",
 ]

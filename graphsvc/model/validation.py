@@ -248,6 +248,21 @@ def _id_problem(value: Any, what: str) -> str | None:
     return None
 
 
+def relation_type(rtype: RelationType | str) -> RelationType:
+    """``rtype`` as a ``RelationType``; ``InvalidInput`` naming the types for anything else."""
+    try:
+        return RelationType(rtype)
+    except ValueError:
+        raise InvalidInput(f"relation type must be one of {', '.join(RelationType)}, not {rtype!r}") from None
+
+
+def check_relation_patch(rtype: RelationType, source: str, target: str, changes: Mapping[str, Any]) -> None:
+    """A relation's type and ends are its key: an update that names one is refused (delete and create instead)."""
+    for name in ("type", "from", "to"):
+        if name in changes:
+            raise InvalidInput(f"{rtype} {source} -> {target}: {name} cannot change; delete and create instead")
+
+
 def apply_changes(
     record: Mapping[str, Any], changes: Mapping[str, Any], fields: Collection[Field], where: str
 ) -> dict[str, Any]:

@@ -7,19 +7,21 @@ from typing import IO, Any
 
 from graphsvc.errors import InvalidInput, NotFound
 from graphsvc.interchange import write_document
-from graphsvc.model import LIST_NAMES, NODE_FIELDS, Node, NodeKind, Relation, RelationKey, RelationType
+from graphsvc.model import (
+    LIST_NAMES,
+    NODE_FIELDS,
+    Node,
+    NodeKind,
+    Relation,
+    RelationKey,
+    RelationType,
+    relation_type,
+)
 from graphsvc.store.base import AccountRecords, Page
 from graphsvc.store.neo4j.connections import Connections
 from graphsvc.store.neo4j.convert import LABEL, node_props, to_node, to_relation, to_relations
 
 SNAPSHOT_TRIES = 5
-
-
-def relation_type(rtype: RelationType | str) -> RelationType:
-    try:
-        return RelationType(rtype)
-    except ValueError:
-        raise InvalidInput(f"relation type must be one of {', '.join(RelationType)}, not {rtype!r}") from None
 
 
 def _ids(ids: Iterable[Any]) -> list[str]:

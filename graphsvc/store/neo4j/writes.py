@@ -25,14 +25,16 @@ from graphsvc.model import (
     RelationType,
     apply_changes,
     check_graph,
+    check_relation_patch,
     parse_node,
     parse_relation,
+    relation_type,
 )
 from graphsvc.store.base import ImportMode, Progress, WriteResult
 from graphsvc.store.entries import deleted_entry, imported_entry, updated_entry
 from graphsvc.store.neo4j.audit import Audit
 from graphsvc.store.neo4j.convert import KIND, node_row, relation_row, to_relation
-from graphsvc.store.neo4j.reads import Reads, relation_type
+from graphsvc.store.neo4j.reads import Reads
 
 BATCH = 10_000
 """Rows per UNWIND statement: big enough to keep round trips few, small enough for modest memory."""
@@ -199,9 +201,7 @@ class Writes(Audit, Reads):
         actor: Actor | None = None,
     ) -> Relation:
         rt = relation_type(rtype)
-        for name in ("type", "from", "to"):
-            if name in changes:
-                raise InvalidInput(f"{rt} {source} -> {target}: {name} cannot change; delete and create instead")
+        check_relation_patch(rt, source, target, changes)
 
         def work() -> Relation:
             old = self.get_relation(rt, source, target)

@@ -16,6 +16,7 @@ from graphsvc.model import (
     Relation,
     RelationKey,
     RelationType,
+    relation_type,
 )
 from graphsvc.store.base import AccountRecords, Page
 from graphsvc.store.sqlite.connections import Connections
@@ -25,7 +26,6 @@ from graphsvc.store.sqlite.sql import (
     ACCOUNT_RELATIONS,
     REPORTS_ABOVE,
     chunks,
-    relation_type,
     row_node,
     row_relation,
     rows_to_nodes,

@@ -8,7 +8,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from graphsvc.errors import InvalidInput
 from graphsvc.model import (
     Node,
     NodeKind,
@@ -185,10 +184,3 @@ def rows_to_relations(rows: Iterable[tuple[Any, ...]]) -> list[Relation]:
 def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
-
-
-def relation_type(rtype: RelationType | str) -> RelationType:
-    try:
-        return RelationType(rtype)
-    except ValueError:
-        raise InvalidInput(f"relation type must be one of {', '.join(RelationType)}, not {rtype!r}") from None

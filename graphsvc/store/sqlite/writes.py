@@ -20,14 +20,16 @@ from graphsvc.model import (
     RelationType,
     apply_changes,
     check_graph,
+    check_relation_patch,
     parse_node,
     parse_relation,
+    relation_type,
 )
 from graphsvc.store.base import ImportMode, Progress, WriteResult
 from graphsvc.store.entries import deleted_entry, imported_entry, updated_entry
 from graphsvc.store.sqlite.audit import Audit
 from graphsvc.store.sqlite.reads import Reads
-from graphsvc.store.sqlite.sql import SECONDARY_INDEXES, TOUCHING, canonical, chunks, relation_type, row_relation
+from graphsvc.store.sqlite.sql import SECONDARY_INDEXES, TOUCHING, canonical, chunks, row_relation
 
 
 class Writes(Audit, Reads):
@@ -190,9 +192,7 @@ class Writes(Audit, Reads):
         actor: Actor | None = None,
     ) -> Relation:
         rt = relation_type(rtype)
-        for name in ("type", "from", "to"):
-            if name in changes:
-                raise InvalidInput(f"{rt} {source} -> {target}: {name} cannot change; delete and create instead")
+        check_relation_patch(rt, source, target, changes)
         with self._write() as conn:
             old = self.get_relation(rt, source, target)
             record = apply_changes(old.to_dict(), changes, RELATION_FIELDS[rt], old.label())
