@@ -273,8 +273,10 @@ def drive(
 class ProcessProbe:
     """One live process's CPU seconds, RSS, peak RSS, open file descriptors and TCP connections, from /proc."""
 
-    def __init__(self, pid: int) -> None:
+    def __init__(self, pid: int, port: int | None = None) -> None:
         self.pid = pid
+        self.port = port
+        """The port the process serves on: its TCP sockets are then told apart as served and outbound."""
 
     def cpu_s(self) -> float:
         fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -306,8 +308,12 @@ class ProcessProbe:
     def open_fds(self) -> int:
         return sum(1 for _ in Path(f"/proc/{self.pid}/fd").iterdir())
 
-    def tcp_connections(self) -> dict[str, int]:
-        """The process's TCP sockets by state (ESTABLISHED, LISTEN, TIME_WAIT, ...), from /proc/net/tcp{,6}."""
+    def tcp_connections(self, side: str = "all") -> dict[str, int]:
+        """The process's TCP sockets by state (ESTABLISHED, LISTEN, TIME_WAIT, ...), from /proc/net/tcp{,6}.
+
+        ``side``: ``all``; ``served``, those on the process's own ``port`` (its listener and its clients'
+        connections); ``outbound``, the others (a Neo4j driver's connection pool, for one).
+        """
         states = {"01": "ESTABLISHED", "06": "TIME_WAIT", "08": "CLOSE_WAIT", "0A": "LISTEN"}
         mine = self._socket_inodes()
         out: Counter[str] = Counter()
@@ -317,7 +323,10 @@ class ProcessProbe:
                 continue
             for line in path.read_text().splitlines()[1:]:
                 cols = line.split()
-                if len(cols) > 9 and cols[9] in mine:
+                if len(cols) <= 9 or cols[9] not in mine:
+                    continue
+                served = self.port is not None and int(cols[1].rsplit(":", 1)[1], 16) == self.port
+                if side == "all" or (side == "served") == served:
                     out[states.get(cols[3], cols[3])] += 1
         return dict(sorted(out.items()))
 
@@ -326,5 +335,10 @@ class ProcessProbe:
             "rss_mib": self.rss_mib(),
             "open_fds": self.open_fds(),
             "tcp": self.tcp_connections(),
+            **(
+                {"tcp_served": self.tcp_connections("served"), "tcp_outbound": self.tcp_connections("outbound")}
+                if self.port is not None
+                else {}
+            ),
             "cpu_s": round(self.cpu_s(), 1),
         }

@@ -18,8 +18,10 @@ second half of the run (it grows during the first minutes while caches fill:
 an influence graph per account, a page cache per worker thread's
 connection), the idle server holds no more open files than it did after the
 first minute under load (SQLite keeps a closed connection's descriptor of
-the store file for reuse while other connections hold locks), and no more
-established TCP connections than before the run.
+the store file for reuse while other connections hold locks), no more
+established TCP connections on its own port (its clients') than before the
+run, and no more outbound ones (the Neo4j driver's Bolt pool, which fills
+as the load starts) than after the first minute under load.
 
 The result is written to ``bench/results/<UTC timestamp>-soak.json`` (with
 the machine, the versions and the load average), like every benchmark's.
@@ -83,7 +85,7 @@ def run(store: str, minutes: float, rate: float, clients: int, size: str) -> dic
 
 
 def _soak(base: str, pid: int, workload: Workload, minutes: float, rate: float, clients: int) -> dict[str, Any]:
-    probe = ProcessProbe(pid)
+    probe = ProcessProbe(pid, port=int(base.rsplit(":", 1)[1]))
     time.sleep(1.0)
     start = probe.snapshot()
     samples: list[dict[str, Any]] = []
@@ -112,7 +114,8 @@ def _soak(base: str, pid: int, workload: Workload, minutes: float, rate: float, 
     end = probe.snapshot()
     first = samples[0] if samples else start
     half = [s["rss_mib"] for s in samples[len(samples) // 2 :]] or [end["rss_mib"]]
-    established = (start["tcp"].get("ESTABLISHED", 0), end["tcp"].get("ESTABLISHED", 0))
+    served = (start["tcp_served"].get("ESTABLISHED", 0), end["tcp_served"].get("ESTABLISHED", 0))
+    outbound = (first["tcp_outbound"].get("ESTABLISHED", 0), end["tcp_outbound"].get("ESTABLISHED", 0))
     goals = [
         {"what": "errors", "goal": "0", "measured": load["errors"], "met": load["errors"] == 0},
         {
@@ -134,10 +137,16 @@ def _soak(base: str, pid: int, workload: Workload, minutes: float, rate: float, 
             "met": end["open_fds"] <= first["open_fds"],
         },
         {
-            "what": "established TCP connections, idle before -> idle after",
+            "what": "established TCP connections on the served port (clients), idle before -> idle after",
             "goal": "no growth",
-            "measured": f"{established[0]} -> {established[1]}",
-            "met": established[1] <= established[0],
+            "measured": f"{served[0]} -> {served[1]}",
+            "met": served[1] <= served[0],
+        },
+        {
+            "what": "established outbound TCP connections (Neo4j's Bolt pool), first minute under load -> idle after",
+            "goal": "no growth",
+            "measured": f"{outbound[0]} -> {outbound[1]}",
+            "met": outbound[1] <= outbound[0],
         },
     ]
     return {
