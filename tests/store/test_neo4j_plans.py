@@ -1,0 +1,61 @@
+"""The Neo4j store's per-account reads cost what the account holds, not what the store holds (query plans).
+
+The statements behind every influence graph (``account_nodes``, ``account_relations``) are profiled on a real
+server holding a generated portfolio of 20 accounts. No operator may read a whole index or label, and the
+relations must be found from their start nodes, sought one by one: left to itself, the planner once sought every
+end node for every id (ids x ids rows) and once scanned the whole ``Entity(account)`` index.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pytest
+from neo4j import GraphDatabase
+
+from bench.generate import portfolio
+from graphsvc.store import open_store
+from graphsvc.store.neo4j.cypher import query
+from tests.neo4j_server import Neo4jServer
+
+pytestmark = pytest.mark.neo4j
+
+
+def _operators(plan: Any) -> list[tuple[str, str, int]]:
+    """(operator, details, db hits) of every operator of a profiled plan, depth first."""
+    args = plan.get("args", {})
+    out = [(plan["operatorType"].split("@")[0], str(args.get("Details", "")), int(plan.get("dbHits") or 0))]
+    for child in plan.get("children", []):
+        out += _operators(child)
+    return out
+
+
+def test_an_account_s_graph_is_read_by_index_seeks_in_a_portfolio(neo4j_store_server: Neo4jServer) -> None:
+    neo = neo4j_store_server
+    neo.wipe()
+    doc = portfolio(2_000, 12_000, 20, seed=3)
+    with open_store(neo.url) as store:
+        store.import_document(doc)
+    sizes = Counter(n["account"] for kind in ("people", "sites", "committees") for n in doc[kind])
+    account = sorted(sizes, key=lambda a: (sizes[a], a))[len(sizes) // 2]  # the median account
+    with GraphDatabase.driver(neo.uri, auth=(neo.user, neo.password)) as driver:
+
+        def profile(name: str, **params: Any) -> tuple[list[Any], list[tuple[str, str, int]]]:
+            for _ in range(2):  # planned and cached as a server serving the API would hold it
+                driver.execute_query(query(name), params, database_="neo4j")
+            result = driver.execute_query("PROFILE " + query(name), params, database_="neo4j")
+            return result.records, _operators(result.summary.profile)
+
+        records, node_ops = profile("account_nodes", account=account)
+        ids = [props["id"] for _labels, props in records[0]["nodes"]]
+        assert len(ids) >= sizes[account]
+        records, relation_ops = profile("account_relations", account=account, ids=ids)
+        relations = records[0]["rows"]
+    assert relations, "the median account's graph has relations"
+    for name, ops in (("account_nodes", node_ops), ("account_relations", relation_ops)):
+        scans = [(op, details) for op, details, _ in ops if "Scan" in op]
+        assert not scans, f"{name} reads a whole index or label: {scans}"
+    assert not [d for _, d, _ in relation_ops if "IN $ids" in d and "Seek" in d], (
+        "account_relations seeks the end nodes of every id for each id (ids x ids rows)"
+    )
