@@ -191,6 +191,14 @@ class GuardedReads:
     def account_revision(self, account_id: str) -> int:
         return self.inner.account_revision(account_id) if self.scope.sees(account_id) else 0
 
+    def account_revisions(self, account_ids: Collection[str]) -> dict[str, int]:
+        """Like ``account_revision`` for each: an account the caller cannot see maps to 0, as a missing one does."""
+        wanted = [a for a in dict.fromkeys(account_ids) if isinstance(a, str)]
+        if self._admin:
+            return self.inner.account_revisions(wanted)
+        seen = self.inner.account_revisions([a for a in wanted if self.scope.sees(a)])
+        return {a: seen.get(a, 0) for a in wanted}
+
     def account_records(self, account_id: str) -> AccountRecords:
         if not self.scope.sees(account_id):
             raise NotFound(f"no account has the id '{account_id}'")

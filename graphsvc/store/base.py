@@ -196,6 +196,14 @@ class GraphStore(Protocol):
         """Moves on every write that touches the account's influence graph (0: never written)."""
         ...
 
+    def account_revisions(self, account_ids: Collection[str]) -> dict[str, int]:
+        """``account_revision`` of many accounts in one read: every id asked for maps to what it would answer.
+
+        So an id that names no account, or an account never written, maps to 0; an empty collection costs no
+        read. One statement whatever the number of ids (the dashboard checks a page of 100 at once).
+        """
+        ...
+
     def account_records(self, account_id: str) -> AccountRecords:
         """The records of the account's influence graph; ``NotFound`` when no such account."""
         ...

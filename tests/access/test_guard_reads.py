@@ -143,6 +143,20 @@ def test_invisible_account_has_no_records_and_no_revision(guard: Guard, access_s
     assert kam.account_revision("acc_a") == access_store.account_revision("acc_a")
 
 
+@pytest.mark.parametrize("name", ["kam", "lead", "admin"])
+def test_revisions_of_many_accounts_answer_like_account_revision_for_each(
+    guard: Guard, access_store: GraphStore, name: str
+) -> None:
+    caller = guard(name)
+    ids = ["acc_a", "acc_b", "acc_c", "acc_zz"]
+    revisions = caller.account_revisions(ids)
+    assert revisions == {a: caller.account_revision(a) for a in ids}
+    hidden = {"kam": {"acc_b", "acc_c"}, "lead": {"acc_c"}, "admin": set()}[name]
+    assert {a for a in ids if revisions[a] == 0} == hidden | {"acc_zz"}  # invisible like missing
+    real = access_store.account_revisions(ids)
+    assert all(revisions[a] == real[a] > 0 for a in ids if a not in hidden | {"acc_zz"})
+
+
 def test_account_records_leave_out_other_accounts_nodes(guard: Guard) -> None:
     records = guard("kam").account_records("acc_a")
     ids = {n.id for n in records.nodes}

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
+from graphsvc.analyst import Analyst
+from graphsvc.api.caller import Gate
+from graphsvc.api.context import Principal
 from graphsvc.store import ImportMode
-from tests.access.matrix_fixture import CALLERS, MATRIX_DOC, MatrixServer, all_ids, matrix_server
+from tests.access.matrix_fixture import AS_OF, CALLERS, MATRIX_DOC, MatrixServer, all_ids, matrix_server
 from tests.access.test_matrix import NAMES, VISIBLE
 from tests.api.support import code
 from tests.conftest import STORES, export_text
@@ -338,3 +341,50 @@ def test_an_assignment_or_reporting_line_changes_what_a_token_sees_at_once(matri
     finally:
         _restore(matrix)
     assert _seen(matrix, "L1") == ["acc_a", "acc_b"]
+
+
+DASHBOARD = """query($day: Date) { accounts(first: 100) { edges { node { id
+  coverageScore(asOf: $day) gapCounts(asOf: $day) { high medium low total } } } } }"""
+Figures = dict[str, tuple[float, dict[str, int]]]
+
+
+def _dashboard(matrix: MatrixServer, name: str) -> Figures:
+    edges = matrix.data(name, DASHBOARD, {"day": AS_OF.isoformat()})["accounts"]["edges"]
+    return {e["node"]["id"]: (e["node"]["coverageScore"], e["node"]["gapCounts"]) for e in edges}
+
+
+def _fresh(matrix: MatrixServer, name: str, accounts: Iterable[str]) -> Figures:
+    """The figures an analyst with empty caches computes for ``name`` from the store as it is now."""
+    caller = CALLERS[name]
+    view = Gate(matrix.store, Analyst(matrix.store)).caller(Principal(caller.member, caller.role), "api", None)
+    out: Figures = {}
+    for account in accounts:
+        score, gaps = view.analyst.figures(account, AS_OF)
+        counts = {s: sum(1 for g in gaps if g.severity.value == s.upper()) for s in ("high", "medium", "low")}
+        out[account] = (pytest.approx(score.score), counts | {"total": len(gaps)})
+    return out
+
+
+def test_the_dashboard_shows_a_write_on_the_very_next_request(matrix: MatrixServer) -> None:
+    """Dashboard figures are remembered per account revision: a write over the API, or straight into the store
+    by another process, shows on the next page, for an admin and for a kam whose guard filters the graph."""
+    cover = "mutation($input: CoversInput!) { createCovers(input: $input) { strength } }"
+    try:
+        before = {}
+        for name in ("AD", "K1"):
+            before[name] = _dashboard(matrix, name)  # computed, then remembered
+            assert _dashboard(matrix, name) == before[name]
+        assert before["K1"].keys() == {"acc_a"}
+        fresh_cover = {"from": "m_k1", "to": "p_a_dec", "strength": 0.9, "lastContact": AS_OF.isoformat()}
+        matrix.data("K1", cover, {"input": fresh_cover})
+        for name in ("AD", "K1"):
+            after = _dashboard(matrix, name)
+            assert after == _fresh(matrix, name, after)
+            assert after["acc_a"][1]["high"] < before[name]["acc_a"][1]["high"]  # the decider is covered now
+        admin = _dashboard(matrix, "AD")
+        matrix.store.update_relation("INFLUENCES", "p_c_x", "p_a_dec", {"strength": 0.1})  # not through the server
+        after = _dashboard(matrix, "AD")
+        assert after == _fresh(matrix, "AD", after)
+        assert after["acc_a"] != admin["acc_a"]
+    finally:
+        _restore(matrix)

@@ -162,6 +162,38 @@ def test_warm_figures_of_a_scoped_analyst_are_its_own(parent: Analyst, guard: Gu
     assert kam.warm_figures("acc_c", DAY) is None
 
 
+def test_a_page_of_warm_figures_costs_one_store_read_and_a_write_turns_its_account_cold(
+    access_store: GraphStore, guard: Guard
+) -> None:
+    reads: list[list[str]] = []
+    revisions = access_store.account_revisions
+
+    class Counted:  # the real store; only its batch revision read is counted
+        def __getattr__(self, name: str) -> Any:
+            return getattr(access_store, name)
+
+        def account_revisions(self, ids: Any) -> dict[str, int]:
+            reads.append(list(ids))
+            return revisions(ids)
+
+    parent = Analyst(Counted())  # type: ignore[arg-type]
+    kam = _scoped(parent, guard, "kam")
+    keys: list[tuple[str, date | None]] = [("acc_a", DAY), ("acc_b", DAY), ("acc_c", DAY), ("acc_a", None)]
+    assert kam.warm_figures_many(keys) == [None] * 4
+    figures = kam.figures("acc_a", DAY)
+    reads.clear()
+    assert kam.warm_figures_many(keys) == [figures, None, None, None]  # acc_b, acc_c hidden; today not computed
+    assert reads == [["acc_a", "acc_a"]]  # one read, of the visible accounts only
+    cover = {"type": "COVERS", "from": "m_kam", "to": "p_a_dec", "strength": 0.9, "last_contact": "2026-10-20"}
+    guard("kam").create_relation(cover)
+    assert kam.warm_figures_many(keys)[0] is None
+    uncovered = [(g.kind.value, g.subject) for g in figures[1]]
+    assert ("UNCOVERED_DECISION_MAKER", "p_a_dec") in uncovered
+    now = kam.figures("acc_a", DAY)
+    assert ("UNCOVERED_DECISION_MAKER", "p_a_dec") not in [(g.kind.value, g.subject) for g in now[1]]
+    assert kam.warm_figures_many(keys)[0] == now
+
+
 def test_admin_scope_analyses_the_whole_graph(parent: Analyst, access_store: GraphStore, guard: Guard) -> None:
     admin = guard("admin")
     assert admin.scope == scope_for(access_store, None, "admin")

@@ -296,6 +296,27 @@ def test_the_schema_keeps_ids_unique_even_for_a_writer_that_bypasses_graphsvc(
     assert cypher("MATCH (n:Entity {id: 'p_ceo'}) RETURN labels(n) AS l") == [{"l": ["Entity", "Person"]}]
 
 
+def _operators(plan: Any) -> list[str]:
+    """Every operator of a plan summary, depth first ("NodeUniqueIndexSeek@neo4j" and so on)."""
+    return [plan["operatorType"], *(op for child in plan.get("children", []) for op in _operators(child))]
+
+
+@pytest.mark.neo4j
+def test_revisions_of_many_accounts_are_one_index_seek_never_a_label_scan(
+    neo_store: GraphStore, neo: Neo4jServer
+) -> None:
+    neo_store.import_document(SMALL_DOC)
+    with GraphDatabase.driver(neo.uri, auth=(neo.user, neo.password)) as driver:
+        explained = driver.execute_query(
+            "EXPLAIN " + query("account_revisions"), {"accounts": ["acc_acme", "acc_none"]}, database_="neo4j"
+        )
+    plan = explained.summary.plan
+    assert plan is not None
+    operators = _operators(plan)
+    assert any(op.startswith("NodeUniqueIndexSeek") for op in operators), operators
+    assert not [op for op in operators if "Scan" in op], operators
+
+
 # -- queries/cypher: every statement a named file, parameters only ---------------------------------------------------
 
 CYPHER = re.compile(

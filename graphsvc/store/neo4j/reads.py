@@ -197,6 +197,13 @@ class Reads(Connections):
     def account_revision(self, account_id: str) -> int:
         return int(self._run("account_revision", account=account_id)[0][0])
 
+    def account_revisions(self, account_ids: Collection[str]) -> dict[str, int]:
+        wanted = _ids(account_ids)
+        if not wanted:
+            return {}
+        found = {r[0]: int(r[1]) for r in self._run("account_revisions", accounts=wanted)}
+        return {a: found.get(a, 0) for a in wanted}
+
     def account_records(self, account_id: str) -> AccountRecords:
         """One consistent view: read, then check the account's revision did not move meanwhile (else again).
 

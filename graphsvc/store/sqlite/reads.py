@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any
@@ -24,6 +25,7 @@ from graphsvc.store.sqlite.sql import (
     ACCOUNT_GRAPH_NODES,
     ACCOUNT_NODES,
     ACCOUNT_RELATIONS,
+    ACCOUNT_REVISIONS,
     REPORTS_ABOVE,
     chunks,
     row_node,
@@ -225,6 +227,14 @@ class Reads(Connections):
         with self._read() as conn:
             row = conn.execute("SELECT revision FROM revisions WHERE account = ?", (account_id,)).fetchone()
         return int(row[0]) if row else 0
+
+    def account_revisions(self, account_ids: Collection[str]) -> dict[str, int]:
+        wanted = list(dict.fromkeys(a for a in account_ids if isinstance(a, str)))
+        if not wanted:
+            return {}
+        with self._read() as conn:
+            found = dict(conn.execute(ACCOUNT_REVISIONS, (json.dumps(wanted),)).fetchall())
+        return {a: int(found.get(a, 0)) for a in wanted}
 
     def account_records(self, account_id: str) -> AccountRecords:
         with self._read() as conn:
