@@ -4,14 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from graphsvc.analysis import InfluencePath
-from graphsvc.analyst import Analyst
 from graphsvc.cli.base import cli, emit, json_option, opened_store, store_option
 from graphsvc.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from graphsvc.analysis import InfluencePath
+    from graphsvc.analyst import Analyst
+    from graphsvc.store import GraphStore
+
+
+def analyst_of(store: GraphStore) -> Analyst:
+    """An analyst over ``store``, imported when a command needs one: networkx, numpy and the analyses take most of
+    the command's start-up (0.73 s of imports before, so ``graphsvc --help`` or ``token create`` waited for them)."""
+    from graphsvc.analyst import Analyst
+
+    return Analyst(store)
 
 
 def _as_of(value: str | None) -> date:
@@ -59,7 +70,7 @@ def paths(
 ) -> None:
     """The strongest influence paths from the team to TARGET in ACCOUNT."""
     with opened_store(store_url) as store:
-        found = Analyst(store).paths(account, target, sources or None, k, max_hops)
+        found = analyst_of(store).paths(account, target, sources or None, k, max_hops)
     emit(
         [_path_json(p) for p in found],
         as_json,
@@ -75,7 +86,7 @@ def paths(
 def leverage_(account: str, top: int, as_json: bool, store_url: str | None) -> None:
     """The nodes with the most leverage on ACCOUNT's decision."""
     with opened_store(store_url) as store:
-        analyst = Analyst(store)
+        analyst = analyst_of(store)
         scores = analyst.leverage(account)[:top]
         names = {n.id: n.name for n in store.nodes_by_id([s.node for s in scores]).values()}
     data = [
@@ -100,7 +111,7 @@ def gaps(account: str, as_of: str | None, as_json: bool, store_url: str | None) 
     """Coverage gaps of ACCOUNT: where the team is blind."""
     day = _as_of(as_of)
     with opened_store(store_url) as store:
-        found = Analyst(store).gaps(account, day)
+        found = analyst_of(store).gaps(account, day)
     data = [
         {
             "kind": g.kind.value,

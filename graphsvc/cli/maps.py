@@ -8,11 +8,9 @@ from pathlib import Path
 
 import click
 
-from graphsvc.analyst import Analyst
-from graphsvc.cli.analyses import _as_of, _as_of_option
+from graphsvc.cli.analyses import _as_of, _as_of_option, analyst_of
 from graphsvc.cli.base import cli, opened_store, store_option
 from graphsvc.errors import InvalidInput, Problem
-from graphsvc.web.mapview import standalone_map
 
 
 @cli.command("map")
@@ -31,9 +29,11 @@ def map_(
     day = _as_of(as_of)
     if source and not to:
         raise InvalidInput("--from needs --to: the node the paths lead to")
+    from graphsvc.web.mapview import standalone_map  # pyvis and the analyses: imported for this command only
+
     with opened_store(store_url) as store:
         try:
-            html = standalone_map(Analyst(store), account, as_of=day, to=to, source=source)
+            html = standalone_map(analyst_of(store), account, as_of=day, to=to, source=source)
         except InvalidInput as exc:  # name the options as typed on the command line
             raise InvalidInput(
                 [Problem(f"--{p.field}", p.message, p.field) if p.field else p for p in exc.problems]
