@@ -29,7 +29,7 @@ run: $(STAMP)
 ##       (pytest-xdist, an idle worker takes tests from a busy one; each worker has its own Neo4j test servers)
 TEST_WORKERS ?= 2
 test: $(STAMP) browser lint typecheck
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal --durations=25
 
 ## check: the quick local loop (lint, types, tests not marked slow)
 check: $(STAMP) lint typecheck
