@@ -28,12 +28,14 @@ __all__ = ["CLIENTS", "DOWN_S", "IMPORT_KILLS", "SEED", "SERVE_KILLS", "run"]
 SEED = 8
 SERVE_KILLS = 20
 IMPORT_KILLS = 12
-CLIENTS = 4
-"""With 8 clients the first answers after Neo4j's restart waited over 30 s and the clients gave up (docs/reliability.md,
-Faults, Open): the run fails its checks, so it keeps the tests' 4 until that is fixed."""
+CLIENTS = (8, 16)
+"""One outage per figure: 8 clients as in the tests, then 16. (Until the recovery fix, 8 clients waited over 30 s
+for their first answers after the restart and gave up, so this ran 4: docs/reliability.md, Faults.)"""
 DOWN_S = 10.0
 GOAL_FAIL_FAST_S = 0.5
 """p95 of the STORE_UNAVAILABLE answers while Neo4j is down."""
+GOAL_RECOVERY_S = 3.0
+"""From Neo4j's database answering a fresh driver to graphsvc's first successful answer."""
 
 
 def run() -> dict[str, Any]:
@@ -51,29 +53,35 @@ def run() -> dict[str, Any]:
         imports["finished_s"] = H.percentiles(imports["finished_s"])
         neo = server("faults-bench")
         neo.ensure()
+        outages: list[dict[str, Any]] = []
         try:
-            neo.wipe()
-            outage = run_outage(work / "outage", neo, clients=CLIENTS, down_s=DOWN_S)
+            for clients in CLIENTS:
+                neo.wipe()
+                outages.append(run_outage(work / f"outage-{clients}", neo, clients=clients, down_s=DOWN_S))
         finally:
             if neo.started_here:
                 neo.stop()
             filesystem = H.filesystem(work)
-    fail_fast = outage["store_unavailable_answers_s"]["p95"]
-    lost = serve["lost"] + outage["lost"]
+    fail_fast = max(o["store_unavailable_answers_s"]["p95"] for o in outages)
+    recovery = max(o["graphsvc_recovered_after_ready_s"] for o in outages)
+    lost = serve["lost"] + sum(o["lost"] for o in outages)
+    clients_shown = " and ".join(str(c) for c in CLIENTS)
     goals = [
-        {"what": f"acknowledged writes lost ({SERVE_KILLS} serve kills, 1 Neo4j outage)", "goal": "0",
+        {"what": f"acknowledged writes lost ({SERVE_KILLS} serve kills, {len(CLIENTS)} Neo4j outages)", "goal": "0",
          "measured": lost, "met": lost == 0},
         {"what": f"imports killed midway that left records ({imports['killed']} of {IMPORT_KILLS} killed)",
          "goal": "0", "measured": 0, "met": True},
-        {"what": f"STORE_UNAVAILABLE answer p95 while Neo4j is down ({CLIENTS} clients)",
+        {"what": f"STORE_UNAVAILABLE answer p95 while Neo4j is down ({clients_shown} clients, the worse)",
          "goal": f"<= {GOAL_FAIL_FAST_S * 1000:.0f} ms", "measured": f"{fail_fast * 1000:.0f} ms",
          "met": fail_fast <= GOAL_FAIL_FAST_S},
+        {"what": f"graphsvc answering after Neo4j's database did ({clients_shown} clients, the worse)",
+         "goal": f"<= {GOAL_RECOVERY_S:.0f} s", "measured": f"{recovery:.2f} s", "met": recovery <= GOAL_RECOVERY_S},
     ]  # fmt: skip
     return {
         "store": {"serve_kills": "sqlite", "import_kills": "sqlite", "outage": "neo4j", "filesystem": filesystem},
-        "sizes": {"serve_kills": SERVE_KILLS, "import_kills": IMPORT_KILLS, "clients": CLIENTS, "down_s": DOWN_S},
-        "measurements": {"serve_kills": serve, "import_kills": imports, "outage": outage},
-        "throughput": {"outage_requests": outage["requests"]},
+        "sizes": {"serve_kills": SERVE_KILLS, "import_kills": IMPORT_KILLS, "clients": list(CLIENTS), "down_s": DOWN_S},
+        "measurements": {"serve_kills": serve, "import_kills": imports, "outages": outages},
+        "throughput": {"outage_requests": sum(o["requests"] for o in outages)},
         "peak_rss_mib": H.rss_mib(),
         "goals": goals,
         "goal": "; ".join(f"{g['what']}: {g['goal']}" for g in goals),

@@ -98,7 +98,7 @@ def _until(done: Callable[[], bool], load: Load, what: str, timeout: float = 60)
     assert not what, f"no {what} within {timeout:.0f} s"
 
 
-def run_outage(workdir: Path, neo: Neo4jServer, clients: int = 4, down_s: float = 3.0) -> dict[str, Any]:
+def run_outage(workdir: Path, neo: Neo4jServer, clients: int = 8, down_s: float = 3.0) -> dict[str, Any]:
     """Serve on ``neo``, load it from ``clients`` threads, stop Neo4j for ``down_s`` seconds and start it; check."""
     load = Load()
     with running_server(workdir, store_url=neo.url) as api:

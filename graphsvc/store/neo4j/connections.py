@@ -7,11 +7,16 @@ managed transactions, retried by the driver on transient errors. All calls of
 one process share the driver's bookmark manager, so a read sees every write
 the process made before it, in a cluster too.
 
-Once Neo4j stops answering, every call first checks with one connection
-attempt, never retried, whether it is back: while it is down, calls fail in
-milliseconds instead of each retrying for seconds (which would queue up the
-API's requests behind one another); when it is back, the first call clears
+Once Neo4j stops answering, one call at a time checks whether its database
+answers again (one statement, never retried); every other call meanwhile
+fails at once with STORE_UNAVAILABLE instead of waiting for Neo4j beside it.
+So while Neo4j is down, or starting and not yet answering, calls fail in
+milliseconds instead of each waiting seconds (which would queue up the API's
+requests behind one another); when it is back, the call that found it clears
 the flag and everything runs as before, without a restart.
+
+Bookkeeping that must not hold up a request (a token's ``last_used``) runs on
+the store's own background thread (``_in_background``), best effort.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, Self, TypeVar
 from urllib.parse import unquote, urlsplit
@@ -113,6 +119,11 @@ class Connections:
         self._local = threading.local()
         self._unreachable = False
         """Set when Neo4j stopped answering; cleared by the first call that finds it back."""
+        self._probe = threading.Lock()
+        """Held by the one call checking whether Neo4j is back; the others fail at once meanwhile."""
+        self._pending: set[str] = set()
+        self._pending_lock = threading.Lock()
+        self._background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphsvc-neo4j-bookkeeping")
         with self._errors():
             self._driver = GraphDatabase.driver(
                 self.target.uri,
@@ -161,7 +172,34 @@ class Connections:
         return [" ".join(s.split()) for s in statements]
 
     def close(self) -> None:
+        self._background.shutdown(wait=True, cancel_futures=True)  # a write in flight ends (or fails) first
         self._driver.close()
+
+    def _in_background(self, key: str, work: Callable[[], object]) -> None:
+        """Run ``work`` on the store's bookkeeping thread, best effort: its failure is dropped.
+
+        A request never waits for it. ``key`` names the work: while one with the
+        same key is queued or running, another is not added (one ``last_used``
+        write per token, however many requests come meanwhile).
+        """
+        with self._pending_lock:
+            if key in self._pending:
+                return
+            self._pending.add(key)
+
+        def run() -> None:
+            try:
+                with suppress(GraphsvcError):
+                    work()
+            finally:
+                with self._pending_lock:
+                    self._pending.discard(key)
+
+        try:
+            self._background.submit(run)
+        except RuntimeError:  # the store is closing: the bookkeeping is dropped
+            with self._pending_lock:
+                self._pending.discard(key)
 
     def __enter__(self) -> Self:
         return self
@@ -176,9 +214,7 @@ class Connections:
         where = f"the Neo4j store {self.url}" if hasattr(self, "url") else "Neo4j"
         try:
             if getattr(self, "_unreachable", False):
-                self._driver.verify_connectivity()  # one attempt, no retries: fails fast while Neo4j is down
-                self._unreachable = False
-                log.warning("the Neo4j store %s answers again", self.url)
+                self._check_back(where)
             yield
         except GraphsvcError:
             raise
@@ -209,6 +245,25 @@ class Connections:
         except OSError as exc:
             self._went_away(where, exc)
             raise StoreUnavailable(f"{where} is not reachable: {exc}") from None
+
+    def _check_back(self, where: str) -> None:
+        """Neo4j was gone: one caller asks its database for one answer (no retries); the others fail at once.
+
+        Only the database answering counts, not a connection: a Neo4j server
+        that is starting accepts connections and holds statements until its
+        database is up, and callers waiting there meanwhile would pile up.
+        """
+        if not self._probe.acquire(blocking=False):
+            raise StoreUnavailable(f"{where} is not answering (checking whether it is back); try again shortly")
+        try:
+            if not self._unreachable:  # another caller found it back meanwhile
+                return
+            with self._driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
+                session.run(query("probe")).consume()  # an auto-commit statement: never retried by the driver
+            self._unreachable = False
+            log.warning("the Neo4j store %s answers again", self.url)
+        finally:
+            self._probe.release()
 
     def _went_away(self, where: str, exc: Exception) -> None:
         if not getattr(self, "_unreachable", True):  # logged once per outage, not once per request

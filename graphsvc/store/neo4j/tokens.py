@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import secrets
 from datetime import UTC, datetime
 
 from graphsvc.audit import Actor, AuditOperation
-from graphsvc.errors import GraphsvcError, InvalidInput, NotFound
+from graphsvc.errors import InvalidInput, NotFound
 from graphsvc.model import NodeKind
 from graphsvc.model.schema import with_article
 from graphsvc.store.base import TokenInfo, secret_hash, token_role
@@ -55,9 +54,11 @@ class Tokens(Audit, Reads):
         if token.revoked is not None or (token.expires is not None and token.expires <= now):
             return None
         if token.last_used is None or (now - token.last_used).total_seconds() > 60:
-            # at most once a minute per token; a busy or lost store must not refuse the request
-            with contextlib.suppress(GraphsvcError):
-                self._run_write("token_used", id=token.id, now=now.isoformat())
+            # At most once a minute per token, on the store's bookkeeping thread: the request never waits for
+            # it (a write can wait seconds for a lock, or for a Neo4j that is just back), and a failure is dropped.
+            self._in_background(
+                f"token_used {token.id}", lambda: self._run_write("token_used", id=token.id, now=now.isoformat())
+            )
         return token
 
     def list_tokens(self) -> list[TokenInfo]:
