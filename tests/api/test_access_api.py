@@ -141,9 +141,14 @@ def test_a_revoked_kam_token_is_refused_at_once_on_api_pages_and_export(server: 
 def test_token_list_shows_role_state_expiry_and_last_use(server: Server) -> None:
     secret = create_token(server.store_url, "m_weber", "viewer")
     server.data(VIEWER_Q, token=secret)
-    listed = cli(server.store_url, "token", "list", "--json")
-    assert listed.returncode == 0, listed.stderr
-    [mine] = [t for t in json.loads(listed.stdout) if t["id"] == secret.split("_")[1]]
+    deadline = time.monotonic() + 15  # the Neo4j store writes last_used in the background, after the answer
+    while True:
+        listed = cli(server.store_url, "token", "list", "--json")
+        assert listed.returncode == 0, listed.stderr
+        [mine] = [t for t in json.loads(listed.stdout) if t["id"] == secret.split("_")[1]]
+        if mine["last_used"] is not None or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
     assert (mine["member"], mine["role"], mine["expires"], mine["revoked"]) == ("m_weber", "viewer", None, None)
     assert mine["last_used"] is not None
     text = cli(server.store_url, "token", "list").stdout
