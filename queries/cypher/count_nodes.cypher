@@ -1,3 +1,5 @@
+// How many nodes list_nodes.cypher lists over all its pages; count_nodes:Label for one kind (a scan of
+// that label only, where $label IN labels(n) read every node of the store).
 MATCH (n:Entity)
 WHERE ($label IS NULL OR $label IN labels(n))
   AND ($fold IS NULL OR n._fold CONTAINS $fold)

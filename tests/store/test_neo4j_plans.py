@@ -15,6 +15,7 @@ import pytest
 from neo4j import GraphDatabase
 
 from bench.generate import portfolio
+from graphsvc.model import NodeKind
 from graphsvc.store import open_store
 from graphsvc.store.neo4j.cypher import query
 from tests.neo4j_server import Neo4jServer
@@ -59,3 +60,27 @@ def test_an_account_s_graph_is_read_by_index_seeks_in_a_portfolio(neo4j_store_se
     assert not [d for _, d, _ in relation_ops if "IN $ids" in d and "Seek" in d], (
         "account_relations seeks the end nodes of every id for each id (ids x ids rows)"
     )
+
+
+def test_a_page_of_accounts_and_their_count_read_only_accounts(neo4j_store_server: Neo4jServer) -> None:
+    """The dashboard's listing: before, each page read every node between two accounts in id order, and the
+    count every node of the store."""
+    neo = neo4j_store_server
+    neo.wipe()
+    doc = portfolio(2_000, 12_000, 20, seed=3)
+    with open_store(neo.url) as store:
+        store.import_document(doc)
+        first = store.list_nodes(NodeKind.ACCOUNT, limit=5)
+        second = store.list_nodes(NodeKind.ACCOUNT, after=first.next_after, limit=5)
+        assert [n.id for n in first.items + second.items] == sorted(a["id"] for a in doc["accounts"])[:10]
+        assert store.count_nodes(NodeKind.ACCOUNT) == len(doc["accounts"])
+    params = {"label": "Account", "account": None, "where": [], "fold": None}
+    with GraphDatabase.driver(neo.uri, auth=(neo.user, neo.password)) as driver:
+        for name, extra in (("list_nodes", {"after": first.next_after, "limit": 6}), ("count_nodes", {})):
+            statement = query(f"{name}:Account")
+            driver.execute_query(statement, params | extra, database_="neo4j")
+            profiled = driver.execute_query("PROFILE " + statement, params | extra, database_="neo4j")
+            ops = _operators(profiled.summary.profile)
+            hits = sum(h for _, _, h in ops)
+            assert not [op for op, details, _ in ops if op == "AllNodesScan" or "Entity" in details], ops
+            assert hits <= 10 * len(doc["accounts"]), f"{name}: {hits} db hits for {len(doc['accounts'])} accounts"

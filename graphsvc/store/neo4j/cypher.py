@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import LiteralString
 
-__all__ = ["QUERIES_DIR", "SCHEMA_FILE", "query", "query_names", "schema_statements", "schema_version"]
+__all__ = ["NODE_LABELS", "QUERIES_DIR", "SCHEMA_FILE", "query", "query_names", "schema_statements", "schema_version"]
 
 _ROOT = Path(__file__).resolve().parents[3]
 QUERIES_DIR = _ROOT / "queries" / "cypher"
@@ -29,9 +29,31 @@ def _all() -> dict[str, str]:
     return {p.stem: p.read_text(encoding="utf-8") for p in sorted(QUERIES_DIR.glob("*.cypher"))}
 
 
+NODE_LABELS = frozenset({"Account", "Site", "Person", "Committee", "Influencer", "Member"})
+"""The labels a statement may be narrowed to (``NAME:Label``): fixed here, never taken from a value."""
+_ANY_NODE = "(n:Entity)"
+
+
 def query(name: str) -> LiteralString:
-    """The statement ``queries/cypher/NAME.cypher`` (``KeyError`` for an unknown name)."""
-    return _all()[name]
+    """The statement ``queries/cypher/NAME.cypher`` (``KeyError`` for an unknown name).
+
+    ``NAME:Label`` (a label of ``NODE_LABELS``) is that statement matching ``(n:Label)`` where the file matches
+    ``(n:Entity)``, once: in Neo4j 5.26 a label cannot be a parameter that an index serves (``$label IN labels(n)``
+    reads every node, and a dynamic label ``n:$(...)`` every node of the store), so the listing of one kind
+    names its label, from this fixed set.
+    """
+    base, _, label = name.partition(":")
+    text = _all()[base]
+    if not label:
+        return text
+    if label not in NODE_LABELS or text.count(_ANY_NODE) != 1:
+        raise KeyError(name)
+    return _labelled(base, label)
+
+
+@cache
+def _labelled(base: str, label: str) -> LiteralString:
+    return _all()[base].replace(_ANY_NODE, f"(n:{label})")  # label: one of NODE_LABELS, checked by query()
 
 
 def query_names() -> list[str]:

@@ -111,8 +111,7 @@ class Reads(Connections):
             scope = _within_params(kind, account, within)
             rows = self._run("list_nodes_within", after=after, limit=limit + 1, **scope, **params)
         else:
-            name = "list_nodes" if account is None else "list_account_nodes"
-            rows = self._run(name, after=after, limit=limit + 1, **params)
+            rows = self._run(_kind_statement("list", kind, account), after=after, limit=limit + 1, **params)
         items = [to_node(r[0], r[1]) for r in rows[:limit]]
         return Page(items, items[-1].id if len(rows) > limit else None)
 
@@ -128,8 +127,7 @@ class Reads(Connections):
         params = self._node_filter(kind, account, where, name_contains)
         if within is not None:
             return int(self._run("count_nodes_within", **_within_params(kind, account, within), **params)[0][0])
-        name = "count_nodes" if account is None else "count_account_nodes"
-        return int(self._run(name, **params)[0][0])
+        return int(self._run(_kind_statement("count", kind, account), **params)[0][0])
 
     def get_relation(self, rtype: RelationType | str, source: str, target: str) -> Relation:
         rt = relation_type(rtype)
@@ -254,3 +252,12 @@ class Reads(Connections):
         """Stream the whole graph, holding writes back meanwhile so the document is one consistent state."""
         with self._locked_snapshot():
             return write_document(fp, self._iter_nodes(), self._iter_relations())
+
+
+def _kind_statement(verb: str, kind: NodeKind | None, account: str | None) -> str:
+    """``list``/``count`` statement for these filters: one account's nodes come by the Entity(account) index;
+    the nodes of one kind by their label (``list_nodes:Account``: the Account(id) index in id order, where
+    ``list_nodes`` alone read every node of the store, in id order, until a page of accounts was found)."""
+    if account is not None:
+        return f"{verb}_account_nodes"
+    return f"{verb}_nodes" if kind is None else f"{verb}_nodes:{LABEL[NodeKind(kind)]}"
