@@ -268,6 +268,18 @@ class Analyst:
         k: int = 3,
         max_hops: int = 4,
     ) -> list[InfluencePath]:
+        return self.paths_with_graph(account_id, target, sources, k, max_hops)[0]
+
+    def paths_with_graph(
+        self,
+        account_id: str,
+        target: str,
+        sources: Collection[str] | None = None,
+        k: int = 3,
+        max_hops: int = 4,
+    ) -> tuple[list[InfluencePath], InfluenceGraph]:
+        """``paths`` and the influence graph they were found in: one revision read for both (a resolver that
+        primes its node loader from the graph needs it; on Neo4j each read is a round trip)."""
         ig = self.influence_graph(account_id)
         unknown = [s for s in sources or () if s not in ig.nodes]
         if unknown:
@@ -280,7 +292,7 @@ class Analyst:
                 raise InvalidInput(
                     f"'{wrong[0].id}' is {with_article(wrong[0].kind)}; influence paths start at a member of our team"
                 )
-        return strongest_paths(ig, target, sources, k, max_hops)
+        return strongest_paths(ig, target, sources, k, max_hops), ig
 
     def leverage(self, account_id: str, max_hops: int = 4) -> list[LeverageScore]:
         return leverage(self.influence_graph(account_id), max_hops)
@@ -295,7 +307,14 @@ class Analyst:
         return key_stakeholders(self.influence_graph(account_id), max_hops)
 
     def gaps(self, account_id: str, as_of: date | None = None, max_hops: int = 4) -> list[CoverageGap]:
-        return coverage_gaps(self.influence_graph(account_id), as_of or date.today(), max_hops)
+        return self.gaps_with_graph(account_id, as_of, max_hops)[0]
+
+    def gaps_with_graph(
+        self, account_id: str, as_of: date | None = None, max_hops: int = 4
+    ) -> tuple[list[CoverageGap], InfluenceGraph]:
+        """``gaps`` and the influence graph they were found in, with one revision read (see ``paths_with_graph``)."""
+        ig = self.influence_graph(account_id)
+        return coverage_gaps(ig, as_of or date.today(), max_hops), ig
 
     def network_metrics(self, account_id: str) -> list[NodeMetrics]:
         return network_metrics(self.influence_graph(account_id))

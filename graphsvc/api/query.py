@@ -187,8 +187,7 @@ class Query:
         analyst = info.context.analyst
 
         def compute() -> tuple[list[analysis.InfluencePath], dict[str, Node]]:
-            found = analyst.paths(str(account_id), str(to), sources, k, max_hops)
-            graph = analyst.influence_graph(str(account_id))
+            found, graph = analyst.paths_with_graph(str(account_id), str(to), sources, k, max_hops)
             return found, {n: graph.nodes[n] for p in found for n in p.nodes}
 
         paths, nodes = await call(compute)
@@ -217,8 +216,7 @@ class Query:
         analyst = info.context.analyst
 
         def compute() -> tuple[list[analysis.CoverageGap], dict[str, Node]]:
-            found = analyst.gaps(str(account_id), as_of)
-            graph = analyst.influence_graph(str(account_id))
+            found, graph = analyst.gaps_with_graph(str(account_id), as_of)
             ids = {g.subject for g in found} | {g.suggested_member for g in found if g.suggested_member}
             ids |= {n for g in found if g.suggested_path for n in g.suggested_path.nodes}
             nodes = {i: graph.nodes[i] for i in ids if i in graph.nodes}

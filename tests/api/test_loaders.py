@@ -114,6 +114,7 @@ class _CountingStore:
     def __init__(self, inner: GraphStore) -> None:
         self._inner = inner
         self.calls = 0
+        self.names: list[str] = []
 
     def __getattr__(self, name: str) -> Any:
         value = getattr(self._inner, name)
@@ -122,6 +123,7 @@ class _CountingStore:
 
         def counted(*args: Any, **kwargs: Any) -> Any:
             self.calls += 1
+            self.names.append(name)
             return value(*args, **kwargs)
 
         return counted
@@ -163,3 +165,38 @@ def test_a_lead_s_nested_query_through_the_guard_costs_the_same_few_store_calls_
     assert _people(big) == _people(small) == len(demo["people"])
     assert small_calls <= 3 * MAX_STORE_CALLS, small_calls
     assert big_calls <= small_calls + 2, f"{small_calls} store calls for the demo, {big_calls} for ten times the demo"
+
+
+def test_gaps_and_paths_of_a_cached_account_read_only_its_revision(store: GraphStore) -> None:
+    """One store call each once the graph is cached: the revision check (on Neo4j each call is a round trip; the
+    resolvers read it twice before, once for the analysis and once for the graph whose nodes prime the loader)."""
+    demo = demo_document()
+    store.import_document(demo)
+    counting = _CountingStore(store)
+    real: GraphStore = counting  # type: ignore[assignment]
+    gate = Gate(real, Analyst(real))
+    target = next(p["id"] for p in demo["people"] if p["account"] == "acc_halvorsen" and "decider" in p["roles"])
+    queries = {
+        "gaps": '{ coverageGaps(accountId: "acc_halvorsen") { kind subject { id name } } }',
+        "paths": f'{{ influencePaths(accountId: "acc_halvorsen", to: "{target}") '
+        "{ nodeIds hops { from { id name } to { id name } } } }",
+    }
+    for name, text in queries.items():
+        for attempt in ("cold", "warm"):  # the names counted are the warm request's
+            caller = gate.caller(Principal(None, "admin"), "api", f"{name}-{attempt}")
+            context = Context(
+                request=Request({"type": "http", "method": "POST", "path": "/graphql", "headers": []}),
+                response=None,
+                store=caller.store,
+                analyst=caller.analyst,
+                principal=Principal(None, "admin"),
+                request_id=f"{name}-{attempt}",
+                loaders=Loaders(caller.store, caller.analyst),
+                scope=caller.scope,
+            )
+            counting.names.clear()
+            result = asyncio.run(make_schema().execute(text, context_value=context))
+            assert not result.errors, result.errors
+            assert result.data is not None
+            assert result.data[next(iter(result.data))], result.data  # gaps, or paths, found
+        assert counting.names == ["account_revision"], (name, counting.names)
