@@ -258,6 +258,8 @@ def _kind_statement(verb: str, kind: NodeKind | None, account: str | None) -> st
     """``list``/``count`` statement for these filters: one account's nodes come by the Entity(account) index;
     the nodes of one kind by their label (``list_nodes:Account``: the Account(id) index in id order, where
     ``list_nodes`` alone read every node of the store, in id order, until a page of accounts was found)."""
+    statements = {"list": ("list_nodes", "list_account_nodes"), "count": ("count_nodes", "count_account_nodes")}
+    every, of_account = statements[verb]
     if account is not None:
-        return f"{verb}_account_nodes"
-    return f"{verb}_nodes" if kind is None else f"{verb}_nodes:{LABEL[NodeKind(kind)]}"
+        return of_account
+    return every if kind is None else f"{every}:{LABEL[NodeKind(kind)]}"
