@@ -251,6 +251,12 @@ class Analyst:
         score, gaps = remembered_score(ig, day), remembered_gaps(ig, day)
         return None if score is None or gaps is None else (score, gaps)
 
+    def figures_many(self, keys: Sequence[tuple[str, date | None]]) -> list[tuple[CoverageScore, list[CoverageGap]]]:
+        """The dashboard figures of each (account, as_of) in ``keys``, in order: the remembered ones checked with
+        one revision read for all (``warm_figures_many``), only the others computed (``figures``)."""
+        warm = self.warm_figures_many(keys)
+        return [w if w is not None else self.figures(a, d) for (a, d), w in zip(keys, warm, strict=True)]
+
     def figures(self, account_id: str, as_of: date | None = None) -> tuple[CoverageScore, list[CoverageGap]]:
         """The account's dashboard figures, coverage score and gaps, remembered for ``warm_figures``."""
         day = as_of or date.today()

@@ -19,6 +19,7 @@ from graphsvc.errors import Forbidden, GraphsvcError, NotFound
 from graphsvc.interchange import write_document
 from graphsvc.model import LIST_NAMES, Node, NodeKind, Relation, RelationKey, RelationType
 from graphsvc.store import AccountRecords, GraphStore, Page, TokenInfo
+from graphsvc.store.base import distinct_ids
 
 __all__ = ["GuardedReads"]
 
@@ -193,7 +194,7 @@ class GuardedReads:
 
     def account_revisions(self, account_ids: Collection[str]) -> dict[str, int]:
         """Like ``account_revision`` for each: an account the caller cannot see maps to 0, as a missing one does."""
-        wanted = [a for a in dict.fromkeys(account_ids) if isinstance(a, str)]
+        wanted = distinct_ids(account_ids)
         if self._admin:
             return self.inner.account_revisions(wanted)
         seen = self.inner.account_revisions([a for a in wanted if self.scope.sees(a)])

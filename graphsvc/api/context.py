@@ -109,11 +109,7 @@ class Loaders:
         """
 
         def figures() -> list[AccountFigures]:
-            out = []
-            for (account, as_of), warm in zip(keys, self.analyst.warm_figures_many(keys), strict=True):
-                score, gaps = warm if warm is not None else self.analyst.figures(account, as_of)
-                out.append(AccountFigures(score.score, gaps))
-            return out
+            return [AccountFigures(score.score, gaps) for score, gaps in self.analyst.figures_many(keys)]
 
         self.store_calls += 1
         return await call(figures)

@@ -104,6 +104,11 @@ def token_role(role: str) -> str:
         raise InvalidInput(str(exc)) from None
 
 
+def distinct_ids(ids: Iterable[Any]) -> list[str]:
+    """The string ids of ``ids``, each once, in their first order (what a batch read asks the store for)."""
+    return list(dict.fromkeys(i for i in ids if isinstance(i, str)))
+
+
 def secret_hash(secret: str) -> str:
     """How stores keep a token: its SHA-256 (tokens are 256-bit random secrets, so one hash is enough)."""
     return hashlib.sha256(secret.encode()).hexdigest()

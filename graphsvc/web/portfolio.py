@@ -53,13 +53,11 @@ def visible_accounts(
 def account_rows(analyst: Analyst, accounts: list[Node], as_of: date) -> list[AccountRow]:
     """Each account's coverage score and gap counts by severity, as of ``as_of``.
 
-    The figures the API's dashboard uses: remembered ones are checked with one store read for the whole page
-    (``warm_figures_many``), the others computed (and remembered).
+    The figures the API's dashboard uses (``Analyst.figures_many``: one store read for the page's remembered ones).
     """
-    warm = analyst.warm_figures_many([(a.id, as_of) for a in accounts])
+    figures = analyst.figures_many([(a.id, as_of) for a in accounts])
     rows = []
-    for account, remembered in zip(accounts, warm, strict=True):
-        score, gaps = remembered or analyst.figures(account.id, as_of)
+    for account, (score, gaps) in zip(accounts, figures, strict=True):
         counts = {s.value: sum(1 for g in gaps if g.severity == s) for s in Severity}
         rows.append(AccountRow(account, score.score, counts))
     return rows

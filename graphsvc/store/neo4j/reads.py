@@ -17,15 +17,11 @@ from graphsvc.model import (
     RelationType,
     relation_type,
 )
-from graphsvc.store.base import AccountRecords, Page
+from graphsvc.store.base import AccountRecords, Page, distinct_ids
 from graphsvc.store.neo4j.connections import Connections
 from graphsvc.store.neo4j.convert import LABEL, node_props, to_node, to_relation, to_relations
 
 SNAPSHOT_TRIES = 5
-
-
-def _ids(ids: Iterable[Any]) -> list[str]:
-    return list(dict.fromkeys(i for i in ids if isinstance(i, str)))
 
 
 _OWNED = (NodeKind.SITE, NodeKind.PERSON, NodeKind.COMMITTEE)
@@ -34,7 +30,7 @@ _OWNED = (NodeKind.SITE, NodeKind.PERSON, NodeKind.COMMITTEE)
 def _within_params(kind: NodeKind | None, account: str | None, within: Collection[str]) -> dict[str, list[str]]:
     """``within`` for list/count_nodes_within.cypher, with the accounts each index seek starts from narrowed
     to what ``kind`` and ``account`` can match (an empty list makes its branch read nothing)."""
-    ids = _ids(within)
+    ids = distinct_ids(within)
     owners = [a for a in ids if account is None or a == account]
     return {
         "within": ids,
@@ -62,7 +58,7 @@ class Reads(Connections):
         return found[node_id]
 
     def nodes_by_id(self, ids: Collection[str]) -> Mapping[str, Node]:
-        wanted = _ids(ids)
+        wanted = distinct_ids(ids)
         if not wanted:
             return {}
         out: dict[str, Node] = {}
@@ -164,7 +160,7 @@ class Reads(Connections):
     ) -> list[Relation]:
         if side not in ("source", "target"):
             raise InvalidInput(f"side must be source or target, not {side!r}")
-        wanted = _ids(ids)
+        wanted = distinct_ids(ids)
         if not wanted:
             return []
         rt = str(relation_type(rtype)) if rtype is not None else None
@@ -172,19 +168,19 @@ class Reads(Connections):
         return [to_relation(*r.values()) for r in rows]
 
     def owned_by(self, account_ids: Collection[str]) -> list[Node]:
-        wanted = sorted(_ids(account_ids))
+        wanted = sorted(distinct_ids(account_ids))
         if not wanted:
             return []
         return [to_node(r[0], r[1]) for r in self._run("owned_by", accounts=wanted)]
 
     def people_at_sites(self, site_ids: Collection[str]) -> Sequence[Node]:
-        wanted = _ids(site_ids)
+        wanted = distinct_ids(site_ids)
         if not wanted:
             return []
         return [to_node(r[0], r[1]) for r in self._run("people_at_sites", sites=wanted)]
 
     def reports_to_above(self, ids: Collection[str]) -> Iterable[tuple[str, str]]:
-        wanted = _ids(ids)
+        wanted = distinct_ids(ids)
         if not wanted:
             return []
         return [(r[0], r[1]) for r in self._run("reports_to_above", ids=wanted)]
@@ -196,7 +192,7 @@ class Reads(Connections):
         return int(self._run("account_revision", account=account_id)[0][0])
 
     def account_revisions(self, account_ids: Collection[str]) -> dict[str, int]:
-        wanted = _ids(account_ids)
+        wanted = distinct_ids(account_ids)
         if not wanted:
             return {}
         found = {r[0]: int(r[1]) for r in self._run("account_revisions", accounts=wanted)}

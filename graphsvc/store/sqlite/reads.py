@@ -19,7 +19,7 @@ from graphsvc.model import (
     RelationType,
     relation_type,
 )
-from graphsvc.store.base import AccountRecords, Page
+from graphsvc.store.base import AccountRecords, Page, distinct_ids
 from graphsvc.store.sqlite.connections import Connections
 from graphsvc.store.sqlite.sql import (
     ACCOUNT_GRAPH_NODES,
@@ -229,7 +229,7 @@ class Reads(Connections):
         return int(row[0]) if row else 0
 
     def account_revisions(self, account_ids: Collection[str]) -> dict[str, int]:
-        wanted = list(dict.fromkeys(a for a in account_ids if isinstance(a, str)))
+        wanted = distinct_ids(account_ids)
         if not wanted:
             return {}
         with self._read() as conn:
