@@ -73,6 +73,9 @@ class _SharedCache:
         self.figures_size = figures_size
         self.lock = threading.Lock()
         self.builds = 0
+        self.confirmed: dict[str, int] = {}
+        """Account revisions read while the store's revision was ``confirmed_at`` (``Analyst.trust_revision``)."""
+        self.confirmed_at: int | None = None
 
     def get(self, key: _Key, revision: int) -> InfluenceGraph | None:
         with self.lock:
@@ -91,6 +94,27 @@ class _SharedCache:
                 self.graphs.move_to_end(key)
             while len(self.graphs) > self.size:
                 self.graphs.popitem(last=False)
+
+    def confirmed_revisions(self, accounts: Iterable[str], store_revision: int) -> dict[str, int]:
+        """The account revisions read at ``store_revision`` or later, of those of ``accounts`` that were."""
+        with self.lock:
+            if self.confirmed_at != store_revision:
+                return {}
+            return {a: self.confirmed[a] for a in accounts if a in self.confirmed}
+
+    def confirm(self, revisions: dict[str, int], store_revision: int) -> None:
+        """Remember ``revisions``, read after the store's revision was seen to be ``store_revision``.
+
+        They hold for every request that saw that store revision: a write after it moves the store's revision,
+        so a request that saw this one started before any write the readings might lack. Only the newest store
+        revision's readings are kept, so the map holds at most one revision per account.
+        """
+        with self.lock:
+            if self.confirmed_at is None or store_revision > self.confirmed_at:
+                self.confirmed.clear()
+                self.confirmed_at = store_revision
+            if store_revision == self.confirmed_at:
+                self.confirmed.update(revisions)
 
     def peek(self, key: _Key) -> InfluenceGraph | None:
         with self.lock:
@@ -127,6 +151,7 @@ class Analyst:
         """Where influence graphs are built from: the real store (``store`` may be a caller's guarded view)."""
         self._visible: frozenset[str] | None = None
         self._shared = _SharedCache(cache_size, figures_size)
+        self._store_revision: int | None = None
 
     @property
     def builds(self) -> int:
@@ -148,7 +173,32 @@ class Analyst:
             visible = visible & self._visible
         child._visible = visible if visible is not None else self._visible
         child._shared = self._shared
+        child._store_revision = None
         return child
+
+    def trust_revision(self, store_revision: int | None) -> None:
+        """Take ``store_revision`` as the store's current revision for this analyst's reads (None: stop).
+
+        For one request that only reads, with the revision read with its token: an account revision already
+        read at that store revision (by any request) is taken as current without asking the store again, so a
+        cached analysis costs no round trip to Neo4j. Results are never older than any write accepted before
+        the revision was read. Not for a request that writes: what it wrote would not show.
+        """
+        self._store_revision = store_revision
+
+    def _account_revisions(self, account_ids: Sequence[str]) -> dict[str, int]:
+        """The current revision of each account: confirmed at the trusted store revision, else read (in one call)."""
+        trusted = self._store_revision
+        found = {} if trusted is None else self._shared.confirmed_revisions(account_ids, trusted)
+        missing = [a for a in account_ids if a not in found]
+        if len(missing) == 1:
+            read = {missing[0]: self._source.account_revision(missing[0])}
+        else:
+            read = self._source.account_revisions(missing) if missing else {}
+        if trusted is not None and read:
+            self._shared.confirm(read, trusted)
+        found.update(read)
+        return found
 
     def influence_graph(self, account_id: str) -> InfluenceGraph:
         """The account's influence graph as the caller may see it, rebuilt only when its revision moved."""
@@ -160,7 +210,7 @@ class Analyst:
 
     def _full_graph(self, account_id: str) -> tuple[InfluenceGraph, AccountRecords | None]:
         """The whole graph, from the cache or built (then with the records it was built from)."""
-        revision = self._source.account_revision(account_id)
+        revision = self._account_revisions([account_id])[account_id]
         cached = self._shared.get(account_id, revision)
         if cached is not None:
             return cached, None
@@ -226,7 +276,7 @@ class Analyst:
         accepted write; the rest is memory. O(len(keys)).
         """
         visible = [a for a, _ in keys if self._visible is None or a in self._visible]
-        revisions = self._source.account_revisions(visible) if visible else {}
+        revisions = self._account_revisions(visible) if visible else {}
         out: list[tuple[CoverageScore, list[CoverageGap]] | None] = []
         for account_id, as_of in keys:
             revision = revisions.get(account_id)

@@ -139,3 +139,24 @@ def normalized(doc: dict[str, Any]) -> dict[str, Any]:
             out[name] = sorted(doc[name], key=lambda r: r["id"])
     out["relations"] = sorted(doc.get("relations", []), key=lambda r: (r["type"], r["from"], r["to"]))
     return out
+
+
+class CountingStore:
+    """A real store that counts the calls made to it (by the guard, the scopes and the analyst)."""
+
+    def __init__(self, inner: GraphStore) -> None:
+        self._inner = inner
+        self.calls = 0
+        self.names: list[str] = []
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._inner, name)
+        if not callable(value):
+            return value
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.calls += 1
+            self.names.append(name)
+            return value(*args, **kwargs)
+
+        return counted

@@ -245,6 +245,10 @@ class GuardedReads:
         """Passed through: whoever holds a secret may learn whose it is (how sign-in works)."""
         return self.inner.token_by_secret(secret)
 
+    def token_and_revision(self, secret: str) -> tuple[TokenInfo | None, int]:
+        """Passed through, as ``token_by_secret``."""
+        return self.inner.token_and_revision(secret)
+
     def list_tokens(self) -> list[TokenInfo]:
         self._admin_only(AuditOperation.READ, "list tokens", ["tokens"])
         return self.inner.list_tokens()

@@ -4,7 +4,8 @@ A ``lead`` sees the accounts assigned to anyone of their team (the lead and
 every member who reports to them, directly or not), a ``kam`` and a
 ``viewer`` the accounts they are assigned to, an ``admin`` everything.
 ``Scopes`` keeps one ``Scope`` per (member, role) until the store's revision
-moves, so a request costs one cheap read when nothing changed.
+moves, so a request costs one cheap read when nothing changed (none when the
+revision came with its token).
 """
 
 from __future__ import annotations
@@ -98,15 +99,25 @@ class Scopes:
         self._cache: OrderedDict[tuple[str | None, Role], Scope] = OrderedDict()
         self.computed = 0
 
-    def get(self, member: str | None, role: str | Role) -> Scope:
-        """The caller's scope as of the store's current revision."""
+    def holds(self, member: str | None, role: str | Role, revision: int) -> bool:
+        """Whether ``get`` would answer from the cache at the store revision ``revision`` (without a store read)."""
+        try:
+            chosen = parse_role(role)
+        except ValueError:
+            return False
+        with self._lock:
+            return chosen == Role.ADMIN or (self._revision == revision and (member, chosen) in self._cache)
+
+    def get(self, member: str | None, role: str | Role, revision: int | None = None) -> Scope:
+        """The caller's scope as of the store's current revision (``revision``: already read, e.g. with the token)."""
         try:
             chosen = parse_role(role)
         except ValueError as exc:
             raise InvalidInput(str(exc)) from None
         if chosen == Role.ADMIN:
             return ADMIN_SCOPE if member is None else Scope(Role.ADMIN, member, None, None, None)
-        revision = self.store.revision()
+        if revision is None:
+            revision = self.store.revision()
         key = (member, chosen)
         with self._lock:
             if self._revision != revision:

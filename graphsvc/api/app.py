@@ -65,7 +65,9 @@ def create_app(
         """The page's analyst, over the caller's guarded store (called in the page's worker thread)."""
         state = request.scope.get("state", {})
         principal = state.get("principal") or Principal(None, "admin")
-        return get_gate().caller(principal, "page", state.get("request_id")).analyst
+        analyst = get_gate().caller(principal, "page", state.get("request_id")).analyst
+        analyst.trust_revision(principal.revision)  # pages only read
+        return analyst
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

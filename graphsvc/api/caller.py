@@ -42,14 +42,16 @@ class Gate:
         self.analyst = analyst
         self.scopes = Scopes(store)
 
-    @staticmethod
-    def reads_store(principal: Principal) -> bool:
-        """Whether ``caller`` may read the store for this principal (every role but admin: its scope is fixed)."""
-        return principal.role != Role.ADMIN
+    def reads_store(self, principal: Principal) -> bool:
+        """Whether ``caller`` may read the store for this principal: not for an admin (the scope is fixed), nor
+        for a scope cached at the store revision read with the token; then it needs no worker thread."""
+        if principal.role == Role.ADMIN:
+            return False
+        return principal.revision is None or not self.scopes.holds(principal.member, principal.role, principal.revision)
 
     def caller(self, principal: Principal, via: str, request_id: str | None) -> Caller:
         """The request's view (store reads when the scope is not cached: call it in a worker thread)."""
-        scope = self.scopes.get(principal.member, principal.role)
+        scope = self.scopes.get(principal.member, principal.role, principal.revision)
         actor = Actor(principal.member, principal.role, principal.token, via=via, request_id=request_id)
         store = GuardedStore(self.store, scope, actor)
         return Caller(scope, store, self.analyst.scoped(store, scope.visible))

@@ -53,6 +53,8 @@ class Principal:
     member: str | None
     role: str
     token: str | None = None
+    revision: int | None = None
+    """The store's revision, read with the token (None: not read); the request's scope and reads trust it."""
 
 
 RelKey = tuple[str, RelationType]

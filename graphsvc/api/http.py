@@ -308,7 +308,7 @@ class AuthMiddleware:
             # In a worker thread: a store call on the event loop holds up every request of the process while it
             # waits (a Neo4j server that is starting again held one for 5 s, and the requests of 8 clients behind
             # it for 10 to 14 s). The hop costs 0.12 to 0.43 ms a request (docs/reliability.md, Open faults).
-            token = await run_in_threadpool(self._store().token_by_secret, secret)
+            token, revision = await run_in_threadpool(self._store().token_and_revision, secret)
         except GraphsvcError as exc:
             await _store_down(scope, receive, send, exc.code, page)
             return
@@ -318,7 +318,7 @@ class AuthMiddleware:
                 return
             await _unauthenticated("the token is unknown, expired or revoked")(scope, receive, send)
             return
-        state["principal"] = Principal(token.member, token.role, token.id)
+        state["principal"] = Principal(token.member, token.role, token.id, revision)
         state["auth_via"] = via
         await self.app(scope, receive, send)
 

@@ -24,6 +24,7 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.types.graphql import OperationType
 
 from graphsvc.api.mutation import Mutation
 from graphsvc.api.query import Query
@@ -84,6 +85,18 @@ class ErrorCodes(SchemaExtension):
         return GraphQLError(message, nodes=error.nodes, path=error.path, extensions=extensions, original_error=None)
 
 
+class QueriesTrustTheTokenRevision(SchemaExtension):
+    """A query's analyses take the store revision read with the token as current (``Analyst.trust_revision``):
+    a cached answer then costs no revision read. A mutation's do not: what it wrote must show in what it returns."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context.context
+        principal = getattr(context, "principal", None)
+        if principal is not None and self.execution_context.operation_type == OperationType.QUERY:
+            context.analyst.trust_revision(principal.revision)
+        yield
+
+
 class _Schema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         """User mistakes are answered, not logged as failures; ``ErrorCodes`` logs internal errors."""
@@ -96,7 +109,7 @@ def make_schema() -> strawberry.Schema:
         *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
         *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
     ]
-    return _Schema(
+    schema = _Schema(
         query=Query,
         mutation=Mutation,
         types=list(NODE_TYPES.values()),
@@ -106,8 +119,10 @@ def make_schema() -> strawberry.Schema:
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
             ErrorCodes,
+            QueriesTrustTheTokenRevision,
         ],
     )
+    return schema
 
 
 def schema_sdl() -> str:

@@ -228,6 +228,14 @@ class GraphStore(Protocol):
         """The live token with that secret (not revoked, not expired), marking it used; else None."""
         ...
 
+    def token_and_revision(self, secret: str) -> tuple[TokenInfo | None, int]:
+        """``token_by_secret`` and the store's ``revision()``, read together (one round trip to Neo4j).
+
+        The API's authentication reads both: a request's scope and cached analyses are current as of that
+        revision without asking the store again.
+        """
+        ...
+
     def list_tokens(self) -> list[TokenInfo]: ...
 
     def revoke_token(self, token_id: str, *, actor: Actor | None = None) -> TokenInfo: ...

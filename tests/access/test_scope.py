@@ -67,6 +67,24 @@ def test_new_assignment_widens_the_scope_at_once(access_store: GraphStore) -> No
     assert scopes.computed == 2
 
 
+def test_a_revision_read_with_the_token_spares_the_revision_read_and_a_new_one_recomputes(
+    access_store: GraphStore,
+) -> None:
+    scopes = Scopes(access_store)
+    revision = access_store.revision()
+    assert not scopes.holds("m_kam", "kam", revision)
+    assert scopes.get("m_kam", "kam", revision).visible == {"acc_a"}
+    assert scopes.holds("m_kam", "kam", revision)
+    assert not scopes.holds("m_lead", "lead", revision)
+    assert scopes.holds("m_kam", "admin", revision), "an admin's scope never needs the store"
+
+    access_store.create_relation({"type": "ASSIGNED_TO", "from": "m_kam", "to": "acc_c", "role": "member"})
+    newer = access_store.revision()
+    assert not scopes.holds("m_kam", "kam", newer)
+    assert scopes.get("m_kam", "kam", newer).visible == {"acc_a", "acc_c"}
+    assert scopes.computed == 2
+
+
 def test_removed_reporting_line_narrows_the_leads_scope(access_store: GraphStore) -> None:
     scopes = Scopes(access_store)
     assert scopes.get("m_lead", "lead").visible == {"acc_a", "acc_b"}

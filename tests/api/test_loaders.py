@@ -7,8 +7,10 @@ counts the batches it sends to each real store. One test checks the same over HT
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
+import pytest
 from starlette.requests import Request
 
 from graphsvc.analyst import Analyst
@@ -18,6 +20,7 @@ from graphsvc.api.schema import make_schema
 from graphsvc.demo import demo_document
 from graphsvc.store import GraphStore
 from tests.api.support import Server
+from tests.conftest import CountingStore
 
 NESTED = """
 query Nested {
@@ -108,32 +111,11 @@ def test_the_request_log_shows_the_same_few_store_calls_for_a_nested_query_over_
     assert 0 < line["store_calls"] <= MAX_STORE_CALLS
 
 
-class _CountingStore:
-    """A real store that counts the calls made to it (by the guard, the scopes and the analyst)."""
-
-    def __init__(self, inner: GraphStore) -> None:
-        self._inner = inner
-        self.calls = 0
-        self.names: list[str] = []
-
-    def __getattr__(self, name: str) -> Any:
-        value = getattr(self._inner, name)
-        if not callable(value):
-            return value
-
-        def counted(*args: Any, **kwargs: Any) -> Any:
-            self.calls += 1
-            self.names.append(name)
-            return value(*args, **kwargs)
-
-        return counted
-
-
 def _run_as(store: GraphStore, doc: dict[str, Any], principal: Principal) -> tuple[dict[str, Any], int]:
     """Merge ``doc``, then execute ``NESTED`` through the caller's guarded store as the /graphql view does; the
     data and the calls that reached the real store."""
     store.import_document(doc)
-    counting = _CountingStore(store)
+    counting = CountingStore(store)
     real: GraphStore = counting  # type: ignore[assignment]
     caller = Gate(real, Analyst(real)).caller(principal, "api", "n-plus-one-guarded")
     context = Context(
@@ -167,12 +149,13 @@ def test_a_lead_s_nested_query_through_the_guard_costs_the_same_few_store_calls_
     assert big_calls <= small_calls + 2, f"{small_calls} store calls for the demo, {big_calls} for ten times the demo"
 
 
-def test_gaps_and_paths_of_a_cached_account_read_only_its_revision(store: GraphStore) -> None:
-    """One store call each once the graph is cached: the revision check (on Neo4j each call is a round trip; the
-    resolvers read it twice before, once for the analysis and once for the graph whose nodes prime the loader)."""
+def _cached_gaps_and_paths(store: GraphStore, principal_of: Callable[[GraphStore], Principal]) -> dict[str, list[str]]:
+    """Ask for the gaps and the paths of acc_halvorsen twice each, as the /graphql view does, as the principal
+    ``principal_of`` gives once the demo is in; the store calls of each warm request, by name."""
     demo = demo_document()
     store.import_document(demo)
-    counting = _CountingStore(store)
+    principal = principal_of(store)
+    counting = CountingStore(store)
     real: GraphStore = counting  # type: ignore[assignment]
     gate = Gate(real, Analyst(real))
     target = next(p["id"] for p in demo["people"] if p["account"] == "acc_halvorsen" and "decider" in p["roles"])
@@ -181,22 +164,41 @@ def test_gaps_and_paths_of_a_cached_account_read_only_its_revision(store: GraphS
         "paths": f'{{ influencePaths(accountId: "acc_halvorsen", to: "{target}") '
         "{ nodeIds hops { from { id name } to { id name } } } }",
     }
+    warm: dict[str, list[str]] = {}
     for name, text in queries.items():
         for attempt in ("cold", "warm"):  # the names counted are the warm request's
-            caller = gate.caller(Principal(None, "admin"), "api", f"{name}-{attempt}")
+            counting.names.clear()
+            caller = gate.caller(principal, "api", f"{name}-{attempt}")
             context = Context(
                 request=Request({"type": "http", "method": "POST", "path": "/graphql", "headers": []}),
                 response=None,
                 store=caller.store,
                 analyst=caller.analyst,
-                principal=Principal(None, "admin"),
+                principal=principal,
                 request_id=f"{name}-{attempt}",
                 loaders=Loaders(caller.store, caller.analyst),
                 scope=caller.scope,
             )
-            counting.names.clear()
             result = asyncio.run(make_schema().execute(text, context_value=context))
             assert not result.errors, result.errors
             assert result.data is not None
             assert result.data[next(iter(result.data))], result.data  # gaps, or paths, found
-        assert counting.names == ["account_revision"], (name, counting.names)
+        warm[name] = list(counting.names)
+    return warm
+
+
+def test_gaps_and_paths_of_a_cached_account_read_only_its_revision(store: GraphStore) -> None:
+    """One store call each once the graph is cached: the revision check (on Neo4j each call is a round trip; the
+    resolvers read it twice before, once for the analysis and once for the graph whose nodes prime the loader)."""
+    warm = _cached_gaps_and_paths(store, lambda _: Principal(None, "admin"))
+    assert warm == {"gaps": ["account_revision"], "paths": ["account_revision"]}
+
+
+@pytest.mark.parametrize(("member", "role"), [("m_berger", "admin"), ("m_hoffmann", "kam"), ("m_hoffmann", "lead")])
+def test_with_the_revision_read_with_the_token_a_cached_account_costs_no_store_call(
+    store: GraphStore, member: str, role: str
+) -> None:
+    """The authentication reads the store's revision with the token (``token_and_revision``): neither the scope
+    nor the cached analysis asks the store again while it has not moved."""
+    warm = _cached_gaps_and_paths(store, lambda s: Principal(member, role, "t", s.revision()))
+    assert warm == {"gaps": [], "paths": []}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -517,6 +518,36 @@ def test_import_graph_replace_makes_the_document_the_whole_graph(tmp_path: Path,
         assert scratch.data('{ search(text: "o") { totalCount } }')["search"]["totalCount"] == 3
         covers = scratch.data('{ coverage(memberId: "m_berger") { covers { node { id } } } }')["coverage"]
         assert covers == {"covers": [{"node": {"id": "p_only"}}]}
+
+
+def test_a_mutation_s_analyses_show_its_own_write_though_queries_had_the_account_cached(writable: Server) -> None:
+    """Queries take the store revision read with the token as current, so a cached account costs them no
+    revision read; a mutation's answer must still show what it wrote, in the same request and after it."""
+    _import(
+        writable,
+        {
+            "accounts": [_account("fresh")],
+            "people": [{"id": "p_fresh", "account": "acc_fresh", "name": "Fay", "roles": ["decider"], "power": 0.9}],
+            "members": [{"id": "m_fresh", "name": "Fred", "role": "kam"}],
+            "relations": [{"type": "ASSIGNED_TO", "from": "m_fresh", "to": "acc_fresh", "role": "member"}],
+        },
+    )
+    gaps = '{ account(id: "acc_fresh") { coverageScore coverageGaps { kind subject { id } } } }'
+    uncovered = {"kind": "UNCOVERED_DECISION_MAKER", "subject": {"id": "p_fresh"}}
+    before = [writable.data(gaps)["account"] for _ in range(3)]  # cached, and its revision confirmed
+    assert before[0] == before[1] == before[2]
+    assert uncovered in before[0]["coverageGaps"]
+
+    written = writable.data(
+        'mutation { createCovers(input: {from: "m_fresh", to: "p_fresh", strength: 0.9, '
+        f'lastContact: "{date.today().isoformat()}"}}) {{ strength }} '
+        'updateAccount(id: "acc_fresh", input: {industry: "Pumps"}) '
+        "{ coverageScore coverageGaps { kind subject { id } } } }"
+    )
+    assert uncovered not in written["updateAccount"]["coverageGaps"]
+    assert written["updateAccount"]["coverageScore"] > before[0]["coverageScore"]
+    after = writable.data(gaps)["account"]
+    assert after == {k: written["updateAccount"][k] for k in ("coverageScore", "coverageGaps")}
 
 
 # -- mistakes ------------------------------------------------------------------------------

@@ -46,20 +46,24 @@ class Tokens(Audit, Reads):
         return TokenInfo(token_id, member_id, role, now, expires), secret
 
     def token_by_secret(self, secret: str) -> TokenInfo | None:
-        rows = self._run("token_by_hash", hash=secret_hash(secret))
-        if not rows or not rows[0]["member"]:  # a deleted member's tokens die with them
-            return None
-        token = to_token(rows[0]["token"])
+        return self.token_and_revision(secret)[0]
+
+    def token_and_revision(self, secret: str) -> tuple[TokenInfo | None, int]:
+        row = self._run("token_by_hash", hash=secret_hash(secret))[0]
+        revision = int(row["revision"])
+        if row["token"] is None or not row["member"]:  # a deleted member's tokens die with them
+            return None, revision
+        token = to_token(row["token"])
         now = datetime.now(UTC)
         if token.revoked is not None or (token.expires is not None and token.expires <= now):
-            return None
+            return None, revision
         if token.last_used is None or (now - token.last_used).total_seconds() > 60:
             # At most once a minute per token, on the store's bookkeeping thread: the request never waits for
             # it (a write can wait seconds for a lock, or for a Neo4j that is just back), and a failure is dropped.
             self._in_background(
                 f"token_used {token.id}", lambda: self._run_write("token_used", id=token.id, now=now.isoformat())
             )
-        return token
+        return token, revision
 
     def list_tokens(self) -> list[TokenInfo]:
         return [to_token(r[0]) for r in self._run("token_list")]

@@ -27,6 +27,7 @@ from graphsvc.store.sqlite.sql import (
     ACCOUNT_RELATIONS,
     ACCOUNT_REVISIONS,
     REPORTS_ABOVE,
+    STORE_REVISION,
     chunks,
     row_node,
     row_relation,
@@ -221,7 +222,7 @@ class Reads(Connections):
 
     def revision(self) -> int:
         with self._read() as conn:
-            return int(conn.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()[0])
+            return int(conn.execute(STORE_REVISION).fetchone()[0])
 
     def account_revision(self, account_id: str) -> int:
         with self._read() as conn:

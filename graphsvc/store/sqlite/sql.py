@@ -90,6 +90,7 @@ SELECT r.source, r.target FROM relations r JOIN up ON r.source = up.id AND r.typ
 # The revisions of the accounts in the JSON array ?1: one statement for any number of ids (no temp table to fill,
 # no chunking). EXPLAIN QUERY PLAN: SEARCH revisions USING PRIMARY KEY (account=?) per element of json_each;
 # 100 ids of 20,000 revisions in 0.1 ms.
+STORE_REVISION = "SELECT value FROM meta WHERE key = 'revision'"
 ACCOUNT_REVISIONS = "SELECT account, revision FROM revisions WHERE account IN (SELECT value FROM json_each(?1))"
 
 # The influence graph's node set of account ?1 (DESIGN.md section 2) into temp._g.

@@ -16,7 +16,7 @@ from graphsvc.store.base import TokenInfo, secret_hash, token_role
 from graphsvc.store.entries import token_entry
 from graphsvc.store.sqlite.audit import Audit
 from graphsvc.store.sqlite.reads import Reads
-from graphsvc.store.sqlite.sql import TOKEN_COLUMNS, row_token
+from graphsvc.store.sqlite.sql import STORE_REVISION, TOKEN_COLUMNS, row_token
 
 
 class Tokens(Audit, Reads):
@@ -48,21 +48,25 @@ class Tokens(Audit, Reads):
         return TokenInfo(token_id, member_id, role, now, expires), secret
 
     def token_by_secret(self, secret: str) -> TokenInfo | None:
+        return self.token_and_revision(secret)[0]
+
+    def token_and_revision(self, secret: str) -> tuple[TokenInfo | None, int]:
         with self._read() as conn:
             row = conn.execute(TOKEN_COLUMNS + " WHERE hash = ?", (secret_hash(secret),)).fetchone()
             member = (
                 row is not None
                 and conn.execute("SELECT 1 FROM nodes WHERE id = ? AND kind = 'member'", (row[1],)).fetchone()
             )
+            revision = int(conn.execute(STORE_REVISION).fetchone()[0])
         if row is None or not member:  # a deleted member's tokens die with them
-            return None
+            return None, revision
         token = row_token(row)
         now = datetime.now(UTC)
         if token.revoked is not None or (token.expires is not None and token.expires <= now):
-            return None
+            return None, revision
         if token.last_used is None or (now - token.last_used).total_seconds() > 60:
             self._note_use(token.id, now)
-        return token
+        return token, revision
 
     def _note_use(self, token_id: str, now: datetime) -> None:
         """Record ``last_used`` (at most once a minute per token) without ever waiting behind a long write."""

@@ -29,7 +29,7 @@ from graphsvc.store.base import ImportMode, Progress, WriteResult
 from graphsvc.store.entries import deleted_entry, imported_entry, updated_entry
 from graphsvc.store.sqlite.audit import Audit
 from graphsvc.store.sqlite.reads import Reads
-from graphsvc.store.sqlite.sql import SECONDARY_INDEXES, TOUCHING, canonical, chunks, row_relation
+from graphsvc.store.sqlite.sql import SECONDARY_INDEXES, STORE_REVISION, TOUCHING, canonical, chunks, row_relation
 
 
 class Writes(Audit, Reads):
@@ -40,7 +40,7 @@ class Writes(Audit, Reads):
         return {r[0] for r in conn.execute(TOUCHING)}
 
     def _bump(self, conn: sqlite3.Connection, accounts: set[str]) -> int:
-        revision = int(conn.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()[0]) + 1
+        revision = int(conn.execute(STORE_REVISION).fetchone()[0]) + 1
         conn.execute("UPDATE meta SET value = ? WHERE key = 'revision'", (str(revision),))
         conn.executemany(
             "INSERT INTO revisions (account, revision) VALUES (?, ?) "
