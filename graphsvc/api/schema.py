@@ -27,6 +27,7 @@ from strawberry.extensions import (
 from strawberry.types.graphql import OperationType
 
 from graphsvc.api.mutation import Mutation
+from graphsvc.api.plainfields import resolve_plainly
 from graphsvc.api.query import Query
 from graphsvc.api.types import NODE_TYPES
 from graphsvc.errors import GraphsvcError, StoreUnavailable, shortened
@@ -102,8 +103,11 @@ class _Schema(strawberry.Schema):
         """User mistakes are answered, not logged as failures; ``ErrorCodes`` logs internal errors."""
 
 
-def make_schema() -> strawberry.Schema:
-    """The schema with its limits: depth, aliases, tokens, and bounded parser/validation caches."""
+def make_schema(*, plain: bool = True) -> strawberry.Schema:
+    """The schema with its limits: depth, aliases, tokens, and bounded parser/validation caches.
+
+    ``plain``: resolve the fields strawberry's wrapper adds nothing to directly (``graphsvc.api.plainfields``).
+    """
     # The limit rules are made once: a new rule class per request would miss the validation cache every time.
     rules = [
         *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
@@ -122,6 +126,8 @@ def make_schema() -> strawberry.Schema:
             QueriesTrustTheTokenRevision,
         ],
     )
+    if plain:
+        resolve_plainly(schema)
     return schema
 
 
