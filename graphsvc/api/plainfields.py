@@ -8,8 +8,11 @@ thousand such fields (an account map, a list of gaps with their paths) spent
 about a third of its execution there. ``resolve_plainly`` points each such
 field of the schema's object types at a resolver that calls the method with
 its object (and an ``Info``, when the method takes one), just as strawberry's
-wrapper ends up doing. Fields with arguments, async methods, extensions or
-other parameters, and the root types, keep strawberry's wrapper.
+wrapper ends up doing. Fields with arguments, async methods, extensions,
+exception handlers or other parameters, and the root types, keep
+strawberry's wrapper. It reads strawberry's schema internals (the field
+behind each graphql-core field); strawberry is pinned to a minor version, and
+the tests below fail if a new one changes them.
 tests/api/test_plain_fields.py checks that answers are the same either way.
 """
 
@@ -62,6 +65,8 @@ def resolve_plainly(schema: strawberry.Schema) -> int:
             field = (gql_field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
             if not isinstance(field, StrawberryField):
                 continue
+            if schema.schema_converter._get_field_exception_handlers(field):
+                continue  # a schema exception handler may turn this field's errors into a result: strawberry's job
             plain = _plain(field, schema.config.info_class)
             if plain is not None:
                 gql_field.resolve = plain
