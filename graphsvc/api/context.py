@@ -101,6 +101,8 @@ class Loaders:
         grouped: dict[str, list[Node]] = defaultdict(list)
         for node in nodes:
             grouped[str(node.account)].append(node)
+        # The same nodes by id, for the fields that name them (a person's site, a seat's committee, a reporting line)
+        self.node.prime_many({n.id: n for n in nodes})
         return [grouped.get(a, []) for a in accounts]
 
     async def _figures(self, keys: Sequence[tuple[str, date | None]]) -> list[AccountFigures]:

@@ -11,8 +11,8 @@ from strawberry.types import Info
 from graphsvc import analysis
 from graphsvc.analysis import GapKind, Severity
 from graphsvc.api.context import Context
-from graphsvc.api.types import Account, Cover, Member, NodeInterface, as_gql
-from graphsvc.model import BuyingRole, Node, Relation
+from graphsvc.api.types import Account, Cover, Member, NodeInterface, as_gql, as_member, load_node_as, node_as
+from graphsvc.model import BuyingRole, Relation
 
 __all__ = [
     "AccountLeverage",
@@ -34,47 +34,17 @@ __all__ = [
 GInfo = Info[Context, None]
 
 
-def _known(info: GInfo, node_id: str) -> tuple[bool, Node | None]:
-    """(True, node) when the request's node loader already holds the node (primed from a cached graph)."""
-    known = info.context.loaders.node.cache_map.get(node_id)
-    if known is None or not known.done() or known.cancelled() or known.exception() is not None:
-        return False, None
-    return True, known.result()
-
-
-def _node(info: GInfo, node_id: str) -> NodeInterface | Awaitable[NodeInterface | None] | None:
-    """The node's GraphQL object: at once when the loader holds it, else awaited.
-
-    Answering at once spares graphql-core a task per field: a gap list names
-    a node in every subject and path hop, about a hundred per answer.
-    """
-    ready, node = _known(info, node_id)
-    if ready:
-        return as_gql(node) if node else None
-    return _load_node(info, node_id)
-
-
-async def _load_node(info: GInfo, node_id: str) -> NodeInterface | None:
-    node = await info.context.loaders.node.load(node_id)
-    return as_gql(node) if node else None
-
-
-async def _load_member(info: GInfo, node_id: str) -> Member | None:
-    node = await info.context.loaders.node.load(node_id)
-    return Member(_node=node) if node else None
-
-
 @strawberry.type(description="One step of an influence path.")
 class Hop:
     _hop: strawberry.Private[analysis.Hop]
 
     @strawberry.field(name="from", description="Where the step starts.", graphql_type=NodeInterface | None)
     def source(self, info: GInfo) -> NodeInterface | Awaitable[NodeInterface | None] | None:
-        return _node(info, self._hop.source)
+        return node_as(info, self._hop.source, as_gql)
 
     @strawberry.field(name="to", description="Where the step ends.", graphql_type=NodeInterface | None)
     def target(self, info: GInfo) -> NodeInterface | Awaitable[NodeInterface | None] | None:
-        return _node(info, self._hop.target)
+        return node_as(info, self._hop.target, as_gql)
 
     @strawberry.field(description="The relation walked: COVERS, KNOWS, INFLUENCES, MEMBER_OF or REPORTS_TO.")
     def relation(self) -> str:
@@ -116,7 +86,7 @@ class LeverageContribution:
 
     @strawberry.field(description="The decision node.")
     async def decision_node(self, info: GInfo) -> NodeInterface | None:
-        return await _load_node(info, self._c.decision_node)
+        return await load_node_as(info, self._c.decision_node, as_gql)
 
     @strawberry.field(description="Strongest path strength to the decision node.")
     def best(self) -> float:
@@ -133,7 +103,7 @@ class Leverage:
 
     @strawberry.field(description="The node.")
     async def node(self, info: GInfo) -> NodeInterface | None:
-        return await _load_node(info, self._score.node)
+        return await load_node_as(info, self._score.node, as_gql)
 
     @strawberry.field(description="Leverage, 0-1.")
     def score(self) -> float:
@@ -161,7 +131,7 @@ class PortfolioLever:
 
     @strawberry.field(description="The node.")
     async def node(self, info: GInfo) -> NodeInterface | None:
-        return await _load_node(info, self._lever.node)
+        return await load_node_as(info, self._lever.node, as_gql)
 
     @strawberry.field(description="Sum of its leverage over the accounts.")
     def score(self) -> float:
@@ -186,7 +156,7 @@ class NodeMetrics:
 
     @strawberry.field(description="The node.")
     async def node(self, info: GInfo) -> NodeInterface | None:
-        return await _load_node(info, self._m.node)
+        return await load_node_as(info, self._m.node, as_gql)
 
     @strawberry.field(description="Distinct influence edges into the node.")
     def in_degree(self) -> int:
@@ -221,7 +191,7 @@ class CoverageGap:
         description="The node concerned; the account for account-wide kinds.", graphql_type=NodeInterface | None
     )
     def subject(self, info: GInfo) -> NodeInterface | Awaitable[NodeInterface | None] | None:
-        return _node(info, self._gap.subject)
+        return node_as(info, self._gap.subject, as_gql)
 
     @strawberry.field(description="A sentence for a key account manager.")
     def message(self) -> str:
@@ -238,10 +208,7 @@ class CoverageGap:
         member = self._gap.suggested_member
         if member is None:
             return None
-        ready, node = _known(info, member)
-        if ready:
-            return Member(_node=node) if node else None
-        return _load_member(info, member)
+        return node_as(info, member, as_member)
 
     @strawberry.field(description="That member's strongest influence path towards the subject.")
     def suggested_path(self) -> InfluencePath | None:
@@ -292,7 +259,7 @@ class Overlap:
 
     @strawberry.field(description="The stakeholder.")
     async def node(self, info: GInfo) -> NodeInterface | None:
-        return await _load_node(info, self.node_id)
+        return await load_node_as(info, self.node_id, as_gql)
 
     @strawberry.field(description="The members covering it (strength >= 0.3).")
     async def members(self, info: GInfo) -> list[Member]:

@@ -8,8 +8,9 @@ analysis defaults.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import strawberry
 from strawberry import Private
@@ -41,10 +42,24 @@ from graphsvc.model import (
 if TYPE_CHECKING:
     from graphsvc.api.results import CoverageGap, GapCounts
 
-__all__ = ["NODE_TYPES", "Account", "Cover", "Member", "NodeInterface", "Stakeholder", "as_gql", "people_page"]
+__all__ = [
+    "NODE_TYPES",
+    "Account",
+    "Cover",
+    "Member",
+    "NodeInterface",
+    "Stakeholder",
+    "as_gql",
+    "as_member",
+    "known_node",
+    "load_node_as",
+    "node_as",
+    "people_page",
+]
 
 
 GInfo = Info[Context, None]
+W = TypeVar("W")
 GapCountsRef = Annotated["GapCounts", strawberry.lazy("graphsvc.api.results")]
 CoverageGapRef = Annotated["CoverageGap", strawberry.lazy("graphsvc.api.results")]
 
@@ -60,6 +75,49 @@ def _enum(cls: Any, value: Any) -> Any:
 async def _neighbours(info: GInfo, rels: list[Relation], side: str) -> list[NodeInterface]:
     ids = [r.target if side == "target" else r.source for r in rels]
     return [as_gql(n) for n in await info.context.loaders.nodes(ids)]
+
+
+def known_node(info: GInfo, node_id: str) -> tuple[bool, Node | None]:
+    """(True, node) when the request's node loader already holds the node (loaded before, or primed)."""
+    known = info.context.loaders.node.cache_map.get(node_id)
+    if known is None or not known.done() or known.cancelled() or known.exception() is not None:
+        return False, None
+    return True, known.result()
+
+
+def node_as(info: GInfo, node_id: str, wrap: Callable[[Node], W]) -> W | Awaitable[W | None] | None:
+    """``wrap`` of the node: at once when the loader holds it, else awaited (None: no such node for the caller).
+
+    Answering at once spares graphql-core a task per field: an account map names a few nodes per person (site,
+    committees, who covers and who sways them), a gap list a node in every subject and hop, and the loader holds
+    most of them already (the account's own nodes are primed as they are read, the team's as it is loaded).
+    """
+    ready, node = known_node(info, node_id)
+    if ready:
+        return wrap(node) if node else None
+    return load_node_as(info, node_id, wrap)
+
+
+async def load_node_as(info: GInfo, node_id: str, wrap: Callable[[Node], W]) -> W | None:
+    """``wrap`` of the node, through the request's node loader (None: no such node for the caller)."""
+    node = await info.context.loaders.node.load(node_id)
+    return wrap(node) if node else None
+
+
+def _as_account(node: Node) -> Account:
+    return Account(_node=node)
+
+
+def _as_site(node: Node) -> Site:
+    return Site(_node=node)
+
+
+def _as_committee(node: Node) -> Committee:
+    return Committee(_node=node)
+
+
+def as_member(node: Node) -> Member:
+    return Member(_node=node)
 
 
 @strawberry.interface(name="Node", description="Anything in the graph: an account, site, person, committee, ...")
@@ -81,159 +139,6 @@ class NodeInterface:
     @strawberry.field(description="Free text notes; shown as typed, never interpreted.")
     def notes(self) -> str | None:
         return _p(self._node, "notes")
-
-
-@strawberry.type(description="How a member covers a person, committee or influencer (a COVERS relation).")
-class Cover:
-    _rel: Private[Relation]
-    _as_of: Private[date | None] = None
-
-    @strawberry.field(description="The member of our team.")
-    async def member(self, info: GInfo) -> Member | None:
-        node = await info.context.loaders.node.load(self._rel.source)
-        return Member(_node=node) if node else None
-
-    @strawberry.field(description="The node covered.")
-    async def node(self, info: GInfo) -> NodeInterface | None:
-        node = await info.context.loaders.node.load(self._rel.target)
-        return as_gql(node) if node else None
-
-    @strawberry.field(description="Strength as stored (null: not given; analyses use 0.5).")
-    def strength(self) -> float | None:
-        return _p(self._rel, "strength")
-
-    @strawberry.field(description="Strength with the default of 0.5 applied.")
-    def effective_strength(self) -> float:
-        value = _p(self._rel, "strength")
-        return DEFAULT_STRENGTH if value is None else float(value)
-
-    @strawberry.field(description="Day of the last real contact.")
-    def last_contact(self) -> date | None:
-        value = _p(self._rel, "last_contact")
-        return date.fromisoformat(value) if value else None
-
-    @strawberry.field(description="Days between contacts before the cover is stale (null: 90).")
-    def cadence_days(self) -> int | None:
-        return _p(self._rel, "cadence_days")
-
-    @strawberry.field(description="Day the next contact is due (last contact + cadence); null without a last contact.")
-    def due(self) -> date | None:
-        return cover_state(self._rel, date.today()).due  # the analyses' rule, defaults and all
-
-    @strawberry.field(description="Whether the cover is stale as of a day (default today): due before that day.")
-    def stale(
-        self,
-        as_of: Annotated[
-            date | None,
-            strawberry.argument(description="Day to judge freshness on (default: the query's asOf, else today)."),
-        ] = None,
-    ) -> bool:
-        due = self.due()
-        return due is None or due < (as_of or self._as_of or date.today())
-
-    @strawberry.field(description="Free text notes.")
-    def notes(self) -> str | None:
-        return _p(self._rel, "notes")
-
-
-@strawberry.type(description="A member who knows a person or influencer (a KNOWS relation).")
-class Acquaintance:
-    _rel: Private[Relation]
-
-    @strawberry.field(description="The member of our team.")
-    async def member(self, info: GInfo) -> Member | None:
-        node = await info.context.loaders.node.load(self._rel.source)
-        return Member(_node=node) if node else None
-
-    @strawberry.field(description="The person or influencer known.")
-    async def node(self, info: GInfo) -> NodeInterface | None:
-        node = await info.context.loaders.node.load(self._rel.target)
-        return as_gql(node) if node else None
-
-    @strawberry.field(description="Strength as stored (null: 0.5).")
-    def strength(self) -> float | None:
-        return _p(self._rel, "strength")
-
-    @strawberry.field(description="Free text notes.")
-    def notes(self) -> str | None:
-        return _p(self._rel, "notes")
-
-
-@strawberry.type(description="An INFLUENCES relation: one node sways another.")
-class Influence:
-    _rel: Private[Relation]
-
-    @strawberry.field(name="from", description="Who influences.")
-    async def source(self, info: GInfo) -> NodeInterface | None:
-        node = await info.context.loaders.node.load(self._rel.source)
-        return as_gql(node) if node else None
-
-    @strawberry.field(name="to", description="Who is influenced.")
-    async def target(self, info: GInfo) -> NodeInterface | None:
-        node = await info.context.loaders.node.load(self._rel.target)
-        return as_gql(node) if node else None
-
-    @strawberry.field(description="Strength as stored (null: 0.5).")
-    def strength(self) -> float | None:
-        return _p(self._rel, "strength")
-
-    @strawberry.field(description="The nature of the influence.")
-    def kind(self) -> InfluenceKind | None:
-        return _enum(InfluenceKind, _p(self._rel, "kind"))
-
-    @strawberry.field(description="Free text notes.")
-    def notes(self) -> str | None:
-        return _p(self._rel, "notes")
-
-
-@strawberry.type(description="A seat on a committee (a MEMBER_OF relation).")
-class CommitteeSeat:
-    _rel: Private[Relation]
-
-    @strawberry.field(description="Who sits on the committee: a person, influencer or member.")
-    async def holder(self, info: GInfo) -> NodeInterface | None:
-        node = await info.context.loaders.node.load(self._rel.source)
-        return as_gql(node) if node else None
-
-    @strawberry.field(description="The committee.")
-    async def committee(self, info: GInfo) -> Committee | None:
-        node = await info.context.loaders.node.load(self._rel.target)
-        return Committee(_node=node) if node else None
-
-    @strawberry.field(description="Chair, member or advisor.")
-    def role(self) -> CommitteeRole:
-        return CommitteeRole(_p(self._rel, "role"))
-
-    @strawberry.field(description="Strength as stored (null: by role, chair 0.9 / member 0.6 / advisor 0.4).")
-    def strength(self) -> float | None:
-        return _p(self._rel, "strength")
-
-    @strawberry.field(description="Free text notes.")
-    def notes(self) -> str | None:
-        return _p(self._rel, "notes")
-
-
-@strawberry.type(description="A member assigned to an account team (an ASSIGNED_TO relation).")
-class Assignment:
-    _rel: Private[Relation]
-
-    @strawberry.field(description="The member.")
-    async def member(self, info: GInfo) -> Member | None:
-        node = await info.context.loaders.node.load(self._rel.source)
-        return Member(_node=node) if node else None
-
-    @strawberry.field(description="The account.")
-    async def account(self, info: GInfo) -> Account | None:
-        node = await info.context.loaders.node.load(self._rel.target)
-        return Account(_node=node) if node else None
-
-    @strawberry.field(description="Lead or member of the account team.")
-    def role(self) -> AssignmentRole:
-        return AssignmentRole(_p(self._rel, "role"))
-
-    @strawberry.field(description="Free text notes.")
-    def notes(self) -> str | None:
-        return _p(self._rel, "notes")
 
 
 async def _rels(info: GInfo, node_id: str, rtype: RelationType, side: str) -> list[Relation]:
@@ -336,10 +241,9 @@ class Account(NodeInterface):
 
 @strawberry.type(description="A location of a multi-site customer.")
 class Site(NodeInterface):
-    @strawberry.field(description="The account the site belongs to.")
-    async def account(self, info: GInfo) -> Account | None:
-        node = await info.context.loaders.node.load(str(self._node.account))
-        return Account(_node=node) if node else None
+    @strawberry.field(description="The account the site belongs to.", graphql_type=Account | None)
+    def account(self, info: GInfo) -> Account | Awaitable[Account | None] | None:
+        return node_as(info, str(self._node.account), _as_account)
 
     @strawberry.field(description="Country (ISO code).")
     def country(self) -> str | None:
@@ -357,16 +261,14 @@ class Site(NodeInterface):
 
 @strawberry.type(description="A person of a customer, with buying-center roles, attitude and formal power.")
 class Person(Stakeholder):
-    @strawberry.field(description="The account the person works for.")
-    async def account(self, info: GInfo) -> Account | None:
-        node = await info.context.loaders.node.load(str(self._node.account))
-        return Account(_node=node) if node else None
+    @strawberry.field(description="The account the person works for.", graphql_type=Account | None)
+    def account(self, info: GInfo) -> Account | Awaitable[Account | None] | None:
+        return node_as(info, str(self._node.account), _as_account)
 
-    @strawberry.field(description="The site the person works at.")
-    async def site(self, info: GInfo) -> Site | None:
+    @strawberry.field(description="The site the person works at.", graphql_type=Site | None)
+    def site(self, info: GInfo) -> Site | Awaitable[Site | None] | None:
         site = _p(self._node, "site")
-        node = await info.context.loaders.node.load(site) if site else None
-        return Site(_node=node) if node else None
+        return node_as(info, site, _as_site) if site else None
 
     @strawberry.field(description="Job title.")
     def title(self) -> str | None:
@@ -414,10 +316,9 @@ class Person(Stakeholder):
 
 @strawberry.type(description="A committee of a customer where decisions are taken (often international).")
 class Committee(Stakeholder):
-    @strawberry.field(description="The account the committee belongs to.")
-    async def account(self, info: GInfo) -> Account | None:
-        node = await info.context.loaders.node.load(str(self._node.account))
-        return Account(_node=node) if node else None
+    @strawberry.field(description="The account the committee belongs to.", graphql_type=Account | None)
+    def account(self, info: GInfo) -> Account | Awaitable[Account | None] | None:
+        return node_as(info, str(self._node.account), _as_account)
 
     @strawberry.field(name="committeeKind", description="The kind of committee.")
     def committee_kind(self) -> CommitteeKind:
@@ -491,6 +392,151 @@ class Member(NodeInterface):
     @strawberry.field(description="Account teams the member is on.")
     async def assignments(self, info: GInfo) -> list[Assignment]:
         return [Assignment(_rel=r) for r in await _rels(info, self._node.id, RelationType.ASSIGNED_TO, "source")]
+
+
+@strawberry.type(description="How a member covers a person, committee or influencer (a COVERS relation).")
+class Cover:
+    _rel: Private[Relation]
+    _as_of: Private[date | None] = None
+
+    @strawberry.field(description="The member of our team.", graphql_type=Member | None)
+    def member(self, info: GInfo) -> Member | Awaitable[Member | None] | None:
+        return node_as(info, self._rel.source, as_member)
+
+    @strawberry.field(description="The node covered.", graphql_type=NodeInterface | None)
+    def node(self, info: GInfo) -> NodeInterface | Awaitable[NodeInterface | None] | None:
+        return node_as(info, self._rel.target, as_gql)
+
+    @strawberry.field(description="Strength as stored (null: not given; analyses use 0.5).")
+    def strength(self) -> float | None:
+        return _p(self._rel, "strength")
+
+    @strawberry.field(description="Strength with the default of 0.5 applied.")
+    def effective_strength(self) -> float:
+        value = _p(self._rel, "strength")
+        return DEFAULT_STRENGTH if value is None else float(value)
+
+    @strawberry.field(description="Day of the last real contact.")
+    def last_contact(self) -> date | None:
+        value = _p(self._rel, "last_contact")
+        return date.fromisoformat(value) if value else None
+
+    @strawberry.field(description="Days between contacts before the cover is stale (null: 90).")
+    def cadence_days(self) -> int | None:
+        return _p(self._rel, "cadence_days")
+
+    @strawberry.field(description="Day the next contact is due (last contact + cadence); null without a last contact.")
+    def due(self) -> date | None:
+        return cover_state(self._rel, date.today()).due  # the analyses' rule, defaults and all
+
+    @strawberry.field(description="Whether the cover is stale as of a day (default today): due before that day.")
+    def stale(
+        self,
+        as_of: Annotated[
+            date | None,
+            strawberry.argument(description="Day to judge freshness on (default: the query's asOf, else today)."),
+        ] = None,
+    ) -> bool:
+        due = self.due()
+        return due is None or due < (as_of or self._as_of or date.today())
+
+    @strawberry.field(description="Free text notes.")
+    def notes(self) -> str | None:
+        return _p(self._rel, "notes")
+
+
+@strawberry.type(description="A member who knows a person or influencer (a KNOWS relation).")
+class Acquaintance:
+    _rel: Private[Relation]
+
+    @strawberry.field(description="The member of our team.", graphql_type=Member | None)
+    def member(self, info: GInfo) -> Member | Awaitable[Member | None] | None:
+        return node_as(info, self._rel.source, as_member)
+
+    @strawberry.field(description="The person or influencer known.", graphql_type=NodeInterface | None)
+    def node(self, info: GInfo) -> NodeInterface | Awaitable[NodeInterface | None] | None:
+        return node_as(info, self._rel.target, as_gql)
+
+    @strawberry.field(description="Strength as stored (null: 0.5).")
+    def strength(self) -> float | None:
+        return _p(self._rel, "strength")
+
+    @strawberry.field(description="Free text notes.")
+    def notes(self) -> str | None:
+        return _p(self._rel, "notes")
+
+
+@strawberry.type(description="An INFLUENCES relation: one node sways another.")
+class Influence:
+    _rel: Private[Relation]
+
+    @strawberry.field(name="from", description="Who influences.", graphql_type=NodeInterface | None)
+    def source(self, info: GInfo) -> NodeInterface | Awaitable[NodeInterface | None] | None:
+        return node_as(info, self._rel.source, as_gql)
+
+    @strawberry.field(name="to", description="Who is influenced.", graphql_type=NodeInterface | None)
+    def target(self, info: GInfo) -> NodeInterface | Awaitable[NodeInterface | None] | None:
+        return node_as(info, self._rel.target, as_gql)
+
+    @strawberry.field(description="Strength as stored (null: 0.5).")
+    def strength(self) -> float | None:
+        return _p(self._rel, "strength")
+
+    @strawberry.field(description="The nature of the influence.")
+    def kind(self) -> InfluenceKind | None:
+        return _enum(InfluenceKind, _p(self._rel, "kind"))
+
+    @strawberry.field(description="Free text notes.")
+    def notes(self) -> str | None:
+        return _p(self._rel, "notes")
+
+
+@strawberry.type(description="A seat on a committee (a MEMBER_OF relation).")
+class CommitteeSeat:
+    _rel: Private[Relation]
+
+    @strawberry.field(
+        description="Who sits on the committee: a person, influencer or member.", graphql_type=NodeInterface | None
+    )
+    def holder(self, info: GInfo) -> NodeInterface | Awaitable[NodeInterface | None] | None:
+        return node_as(info, self._rel.source, as_gql)
+
+    @strawberry.field(description="The committee.", graphql_type=Committee | None)
+    def committee(self, info: GInfo) -> Committee | Awaitable[Committee | None] | None:
+        return node_as(info, self._rel.target, _as_committee)
+
+    @strawberry.field(description="Chair, member or advisor.")
+    def role(self) -> CommitteeRole:
+        return CommitteeRole(_p(self._rel, "role"))
+
+    @strawberry.field(description="Strength as stored (null: by role, chair 0.9 / member 0.6 / advisor 0.4).")
+    def strength(self) -> float | None:
+        return _p(self._rel, "strength")
+
+    @strawberry.field(description="Free text notes.")
+    def notes(self) -> str | None:
+        return _p(self._rel, "notes")
+
+
+@strawberry.type(description="A member assigned to an account team (an ASSIGNED_TO relation).")
+class Assignment:
+    _rel: Private[Relation]
+
+    @strawberry.field(description="The member.", graphql_type=Member | None)
+    def member(self, info: GInfo) -> Member | Awaitable[Member | None] | None:
+        return node_as(info, self._rel.source, as_member)
+
+    @strawberry.field(description="The account.", graphql_type=Account | None)
+    def account(self, info: GInfo) -> Account | Awaitable[Account | None] | None:
+        return node_as(info, self._rel.target, _as_account)
+
+    @strawberry.field(description="Lead or member of the account team.")
+    def role(self) -> AssignmentRole:
+        return AssignmentRole(_p(self._rel, "role"))
+
+    @strawberry.field(description="Free text notes.")
+    def notes(self) -> str | None:
+        return _p(self._rel, "notes")
 
 
 async def people_page(
