@@ -20,6 +20,15 @@ def _request(parent: Analyst, store: GraphStore, revision: int) -> Analyst:
     return analyst
 
 
+def _counted(store: GraphStore, doc: dict[str, Any]) -> tuple[CountingStore, GraphStore, Analyst]:
+    """``doc`` in ``store``; the store wrapped to count its calls (also as a ``GraphStore``), and the app's analyst
+    over it."""
+    store.import_document(doc)
+    counting = CountingStore(store)
+    real: GraphStore = counting  # type: ignore[assignment]
+    return counting, real, Analyst(real)
+
+
 def _uncovered(analyst: Analyst, account: str) -> set[str]:
     return {g.subject for g in analyst.gaps(account, DAY) if g.kind == "UNCOVERED_DECISION_MAKER"}
 
@@ -27,10 +36,7 @@ def _uncovered(analyst: Analyst, account: str) -> set[str]:
 def test_requests_at_one_store_revision_read_each_account_s_revision_once(
     store: GraphStore, small_doc: dict[str, Any]
 ) -> None:
-    store.import_document(small_doc)
-    counting = CountingStore(store)
-    real: GraphStore = counting  # type: ignore[assignment]
-    parent = Analyst(real)
+    counting, real, parent = _counted(store, small_doc)
     revision = store.revision()
 
     first = _request(parent, real, revision)
@@ -66,10 +72,7 @@ def test_a_request_that_saw_a_newer_revision_sees_the_write_behind_it(
 def test_an_analyst_that_trusts_no_revision_reads_one_per_account_each_time(
     store: GraphStore, small_doc: dict[str, Any]
 ) -> None:
-    store.import_document(small_doc)
-    counting = CountingStore(store)
-    real: GraphStore = counting  # type: ignore[assignment]
-    parent = Analyst(real)
+    counting, real, parent = _counted(store, small_doc)
     for _ in range(3):
         _request(parent, real, store.revision()).gaps("acc_acme", DAY)  # confirmed at this revision...
     counting.names.clear()
