@@ -39,6 +39,7 @@ query Nested {
   }
 }
 """
+SCHEMA = make_schema()
 MAX_STORE_CALLS = 12
 """About one batch per level and relation type (9 for this query); a level may split over two event-loop ticks
 when worker threads return at different times, so a run may take one or two more. An N+1 would take hundreds."""
@@ -76,7 +77,7 @@ def _run(store: GraphStore, doc: dict[str, Any]) -> tuple[dict[str, Any], int]:
         request_id="n-plus-one",
         loaders=loaders,
     )
-    result = asyncio.run(make_schema().execute(NESTED, context_value=context))
+    result = asyncio.run(SCHEMA.execute(NESTED, context_value=context))
     assert not result.errors, result.errors
     assert result.data is not None
     return result.data, loaders.store_calls
@@ -117,21 +118,27 @@ def _run_as(store: GraphStore, doc: dict[str, Any], principal: Principal) -> tup
     store.import_document(doc)
     counting = CountingStore(store)
     real: GraphStore = counting  # type: ignore[assignment]
-    caller = Gate(real, Analyst(real)).caller(principal, "api", "n-plus-one-guarded")
+    return _execute_as(Gate(real, Analyst(real)), principal, NESTED, "n-plus-one-guarded"), counting.calls
+
+
+def _execute_as(gate: Gate, principal: Principal, text: str, request_id: str) -> dict[str, Any]:
+    """Execute ``text`` as ``principal`` through the gate's caller, with a context built as the /graphql view
+    builds one; the data (any error fails)."""
+    caller = gate.caller(principal, "api", request_id)
     context = Context(
         request=Request({"type": "http", "method": "POST", "path": "/graphql", "headers": []}),
         response=None,
         store=caller.store,
         analyst=caller.analyst,
         principal=principal,
-        request_id="n-plus-one-guarded",
+        request_id=request_id,
         loaders=Loaders(caller.store, caller.analyst),
         scope=caller.scope,
     )
-    result = asyncio.run(make_schema().execute(NESTED, context_value=context))
+    result = asyncio.run(SCHEMA.execute(text, context_value=context))
     assert not result.errors, result.errors
     assert result.data is not None
-    return result.data, counting.calls
+    return result.data
 
 
 def test_a_lead_s_nested_query_through_the_guard_costs_the_same_few_store_calls_ten_times_as_big(
@@ -168,21 +175,8 @@ def _cached_gaps_and_paths(store: GraphStore, principal_of: Callable[[GraphStore
     for name, text in queries.items():
         for attempt in ("cold", "warm"):  # the names counted are the warm request's
             counting.names.clear()
-            caller = gate.caller(principal, "api", f"{name}-{attempt}")
-            context = Context(
-                request=Request({"type": "http", "method": "POST", "path": "/graphql", "headers": []}),
-                response=None,
-                store=caller.store,
-                analyst=caller.analyst,
-                principal=principal,
-                request_id=f"{name}-{attempt}",
-                loaders=Loaders(caller.store, caller.analyst),
-                scope=caller.scope,
-            )
-            result = asyncio.run(make_schema().execute(text, context_value=context))
-            assert not result.errors, result.errors
-            assert result.data is not None
-            assert result.data[next(iter(result.data))], result.data  # gaps, or paths, found
+            data = _execute_as(gate, principal, text, f"{name}-{attempt}")
+            assert data[next(iter(data))], data  # gaps, or paths, found
         warm[name] = list(counting.names)
     return warm
 
